@@ -32,6 +32,6 @@ def run(args: argparse.Namespace) -> None:
     derived = paths.derived_dir()
     io.write_parquet(derived / "campaigns.parquet", campaigns)
     io.write_parquet(derived / "process_indicators.parquet", process)
-    io.write_parquet(derived / "treatment.parquet", treatment.treatment_table(campaigns, spec))
+    io.write_parquet(derived / "treatment.parquet", treatment.treatment_table(campaigns, spec, process))
     io.write_csv(derived / "campaign_targets.csv", figures.targets_table(campaigns))
     figures.timeline_figure(campaigns, paths.figures_dir() / "campaign_timeline")

@@ -1,4 +1,5 @@
-"""The country-year treatment table the panel merges: first-campaign cohorts and campaign counts.
+"""The country-year treatment table the panel merges: first-campaign cohorts, campaign counts and
+the first campaign's attributes (including its documented engagement, for H6).
 
 Treatment onset is the calendar year a campaign started (event time 0 is therefore a year of
 partial exposure). A country's cohort under a definition is the start year of its first campaign
@@ -58,7 +59,25 @@ def first_campaigns(campaigns: pd.DataFrame) -> pd.DataFrame:
     return first
 
 
-def treatment_table(campaigns: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+def engagement_scores(process: pd.DataFrame) -> pd.Series:
+    """Documented engagement of each campaign as a score in (0, 1], NaN-free (undocumented = absent).
+
+    Raw process indicators are not comparable across platforms, periods and measures, so each
+    numeric indicator is first turned into a percentile rank among the campaigns that document it
+    (the largest value in each measure scores 1); a campaign's score is its highest rank over the
+    measures it documents. Several figures of one measure count once, at their maximum.
+    """
+    from study.campaigns.schema import NUMERIC_PROCESS_INDICATORS
+
+    numeric = process[process["indicator"].isin(NUMERIC_PROCESS_INDICATORS)].copy()
+    numeric["value"] = numeric["value"].astype(float)
+    per_measure = numeric.groupby(["id", "indicator"])["value"].max().reset_index()
+    per_measure["rank"] = per_measure.groupby("indicator")["value"].rank(method="average", pct=True)
+    return per_measure.groupby("id")["rank"].max().rename("engagement").sort_index()
+
+
+def treatment_table(campaigns: pd.DataFrame, spec: dict[str, Any],
+                    process: pd.DataFrame | None = None) -> pd.DataFrame:
     """Targeted country x year, years ``[panel].first_year``..``[panel].campaign_window[1]``."""
     first_year = int(spec["panel"]["first_year"])
     last_year = int(spec["panel"]["campaign_window"][1])
@@ -79,6 +98,9 @@ def treatment_table(campaigns: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFra
     table["n_campaigns_cum"] = table.groupby(level="iso3")["n_campaigns"].cumsum().astype("int64")
     table = table.reset_index()
     table = table.merge(cohorts(campaigns, spec), left_on="iso3", right_index=True, validate="m:1")
-    table = table.merge(first_campaigns(campaigns), left_on="iso3", right_index=True, validate="m:1")
+    first = first_campaigns(campaigns)
+    scores = engagement_scores(process) if process is not None else pd.Series(dtype=float)
+    first["first_engagement"] = first["first_campaign_id"].map(scores).astype("float64")
+    table = table.merge(first, left_on="iso3", right_index=True, validate="m:1")
     table["year"] = table["year"].astype("int64")
     return table.sort_values(["iso3", "year"], kind="mergesort").reset_index(drop=True)

@@ -49,3 +49,17 @@ def test_table_is_deterministic(tmp_path, synthetic_rows, write_campaigns):
     a = _table(tmp_path, synthetic_rows, write_campaigns)
     b = _table(tmp_path, list(reversed(synthetic_rows)), write_campaigns)
     assert a.equals(b)
+
+
+def test_engagement_score_is_the_best_percentile_rank_across_measures():
+    import pandas as pd
+
+    process = pd.DataFrame({
+        "id": ["A", "B", "C", "A", "B", "B", "D"],
+        "indicator": ["post_volume", "post_volume", "post_volume", "petition_signatures",
+                      "petition_signatures", "petition_signatures", "amplifying_orgs"],
+        "value": ["100", "1000", "10", "5", "50", "70", "Amnesty; HRW"],
+    })
+    scores = treatment.engagement_scores(process)
+    # post_volume ranks: C 1/3, A 2/3, B 1; petitions (B counted once at 70): A 1/2, B 1.
+    assert scores.to_dict() == {"A": 2 / 3, "B": 1.0, "C": 1 / 3}
