@@ -136,13 +136,13 @@ $(LOGS)/tables.json: $(ESTIMATE_LOGS) $(LOGS)/panel.json $(LOGS)/campaigns.json 
 ## figures: results figures in PNG and PDF (results/figures/)
 figures: $(LOGS)/figures.json
 
-$(LOGS)/figures.json: $(ESTIMATE_LOGS) $(LOGS)/panel.json $(LOGS)/campaigns.json $(call code,report) $(VENV)
+$(LOGS)/figures.json: $(ESTIMATE_LOGS) $(LOGS)/panel.json $(LOGS)/campaigns.json preregistration/deviations.md $(call code,report) $(VENV)
 	$(STUDY) figures
 
 ## report: the one-page HTML report (results/report.html)
 report: results/report.html
 
-results/report.html $(LOGS)/report.json &: $(LOGS)/tables.json $(LOGS)/figures.json $(call code,report) $(VENV)
+results/report.html $(LOGS)/report.json &: $(LOGS)/tables.json $(LOGS)/figures.json CITATION.cff $(RAW_VERIFIED) preregistration/deviations.md $(call code,report) $(VENV)
 	$(STUDY) report
 
 # ---------------------------------------------------------------------------------------------

@@ -10,19 +10,6 @@ import pandas as pd
 from study import io
 from study.campaigns import schema
 
-ISSUE_LABELS = {
-    "gbv_womens_rights": "Gender-based violence & women's rights",
-    "lgbtq_rights": "LGBTQ+ rights",
-    "political_prisoners_free_expression": "Political prisoners & free expression",
-    "police_security_violence": "Police & security-force violence",
-    "internet_shutdowns_digital_rights": "Internet shutdowns & digital rights",
-    "childrens_rights": "Children's rights",
-    "minority_rights": "Ethnic/religious minority rights",
-    "labour_migrant_rights": "Labour & migrant rights",
-    "death_penalty": "Death penalty",
-    "other": "Other",
-}
-
 # Ten distinguishable marker shapes so the figure reads in grayscale.
 _MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*")
 
@@ -44,7 +31,7 @@ def timeline_figure(campaigns: pd.DataFrame, targets: Path) -> None:
         x = sub["start_year"] + (sub["start_month"].fillna(7).astype(float) - 0.5) / 12
         y = sub["region"].map({r: i for i, r in enumerate(regions)}) + offsets[area]
         ax.scatter(x, y, marker=_MARKERS[k], s=34, facecolors="none" if k % 2 else "0.25",
-                   edgecolors="black", linewidths=0.8, label=ISSUE_LABELS[area])
+                   edgecolors="black", linewidths=0.8, label=schema.ISSUE_AREA_LABELS[area])
     ax.set_yticks(range(len(regions)), regions)
     ax.set_xlabel("Campaign start (year)")
     ax.grid(axis="x", color="0.85", linewidth=0.6)

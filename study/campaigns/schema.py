@@ -27,6 +27,19 @@ ISSUE_AREAS: tuple[str, ...] = (
     "minority_rights", "labour_migrant_rights", "death_penalty", "other",
 )
 
+ISSUE_AREA_LABELS: dict[str, str] = {
+    "gbv_womens_rights": "Gender-based violence & women's rights",
+    "lgbtq_rights": "LGBTQ+ rights",
+    "political_prisoners_free_expression": "Political prisoners & free expression",
+    "police_security_violence": "Police & security-force violence",
+    "internet_shutdowns_digital_rights": "Internet shutdowns & digital rights",
+    "childrens_rights": "Children's rights",
+    "minority_rights": "Ethnic/religious minority rights",
+    "labour_migrant_rights": "Labour & migrant rights",
+    "death_penalty": "Death penalty",
+    "other": "Other",
+}
+
 PLATFORMS: tuple[str, ...] = (
     "twitter", "facebook", "instagram", "youtube", "tiktok", "whatsapp", "telegram",
     "vkontakte", "weibo", "wechat", "snapchat", "online_petition", "blogs", "sms", "other",
