@@ -97,8 +97,10 @@ def render(table: pd.DataFrame, disagreements: pd.DataFrame, n_total: int) -> st
         "`reliability/coder_b.csv` (coder B). Do not edit by hand.",
         "",
         f"Coder B coded a seeded random sample of {table['n'].iloc[0]} of {n_total} campaign-target rows "
-        f"({SAMPLE_SHARE:.0%}; `reliability/sample.csv`, seed `[seeds].reliability_sample`) from the "
-        "listed sources alone, blind to coder A's coding, following `CODEBOOK.md`.",
+        f"({SAMPLE_SHARE:.0%}; `reliability/sample.csv`, seed `[seeds].reliability_sample`) from stored "
+        "source pages, blind to coder A's coding: the listed sources where they could be found, other pages "
+        "about the same campaign otherwise (`sources_used` in `reliability/coder_b.csv`). Coder B followed the "
+        "codebook's rules with the examples that name coded campaigns removed.",
         "",
         "| field | statistic | value | raw agreement | rows |",
         "|---|---|---|---|---|",
