@@ -65,6 +65,12 @@ CODES: dict[str, str] = {
     "P": "Partly verified (P)",
     "low": "Low",
     "high": "High",
+    "difference": "Difference (first minus second)",
+    "domestic_or_diaspora": "Domestic or diaspora",
+    "closed_autocracy": "Closed autocracy",
+    "top_tercile": "Top tercile of engagement",
+    "lower_terciles": "Lower two terciles",
+    "epistemic_community_or_mixed": "Epistemic community or mixed",
 }
 
 REFUTATION_KINDS: dict[str, str] = {
