@@ -98,7 +98,7 @@ PANEL := $(DERIVED)/panel.parquet
 ## panel: build the country-year panel, its codebook and coverage figure
 panel: $(PANEL)
 
-$(PANEL) $(DERIVED)/panel_codebook.md $(LOGS)/panel.json &: $(RAW_VERIFIED) $(TREATMENT) $(SPEC) $(call code,panel) $(VENV)
+$(PANEL) $(DERIVED)/panel_codebook.md $(LOGS)/panel.json &: $(RAW_VERIFIED) $(TREATMENT) $(SPEC) $(call code,panel) $(call code,acquire) $(VENV)
 	$(STUDY) panel
 
 ## power: simulated power and minimum detectable effects on the real treatment timing

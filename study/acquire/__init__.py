@@ -1,0 +1,1 @@
+"""Vendored raw files: the manifest (``data/raw/datapackage.json``), checksum verification, refresh."""
