@@ -116,7 +116,7 @@ $(EST)/did.csv $(LOGS)/did.json &: $(PANEL) $(SPEC) $(call code,estimate/did) $(
 ## bayes: hierarchical Bayesian event-study models with convergence gates (results/estimates/bayes.csv)
 bayes: $(LOGS)/bayes.json
 
-$(EST)/bayes.csv $(LOGS)/bayes.json &: $(PANEL) $(SPEC) $(call code,estimate/bayes) $(VENV)
+$(EST)/bayes.csv $(LOGS)/bayes.json &: $(PANEL) $(SPEC) $(call code,estimate) $(VENV)
 	$(STUDY) bayes
 
 ## dag: causal graph, DoWhy identification and refutations (results/estimates/refutations.csv)
@@ -153,6 +153,10 @@ results/report.html $(LOGS)/report.json &: $(LOGS)/tables.json $(LOGS)/figures.j
 test: $(VENV)
 	$(PY) -m pytest
 
+## test-full: the test suite plus the full-size configurations (MCMC recovery etc.; about 20 more minutes)
+test-full: $(VENV)
+	$(PY) -m pytest --full
+
 ## bench: speed and peak memory against peer packages, as ratios (results/bench/; not part of all)
 bench: $(VENV)
 	$(STUDY) bench
@@ -164,11 +168,11 @@ release: $(VENV)
 
 ## clean: remove derived data and current outputs (keeps released versions in results/v*)
 clean:
-	rm -rf $(DERIVED) $(EST) $(TAB) $(FIG) $(LOGS) results/bench results/power results/report.html
+	rm -rf $(DERIVED) $(EST) $(TAB) $(FIG) $(LOGS) results/bench results/power results/bayes results/report.html
 
 ## help: list the targets
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([^:]+): /\1\t/' | awk -F'\t' '{printf "  %-14s %s\n", $$1, $$2}'
 
 .PHONY: setup all prereg-check data data-refresh campaigns reliability panel power did bayes dag \
-        tables figures report test bench release clean help
+        tables figures report test test-full bench release clean help

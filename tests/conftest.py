@@ -14,6 +14,21 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 _COPY = ("preregistration", "data/raw", "data/campaigns")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--full", action="store_true",
+                     help="also run the full-size configurations (marker 'full'; `make test-full`)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Full-size runs (marker ``full``) are skipped unless ``--full``; their reduced versions always run."""
+    if config.getoption("--full"):
+        return
+    skip = pytest.mark.skip(reason="full-size configuration: run with `make test-full` (pytest --full)")
+    for item in items:
+        if "full" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def study_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary project root holding copies of the spec and the raw data; STUDY_ROOT points at it."""

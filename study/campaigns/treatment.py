@@ -1,5 +1,7 @@
 """The country-year treatment table the panel merges: first-campaign cohorts, campaign counts and
-the first campaign's attributes (including its documented engagement, for H6).
+the first campaign's attributes (including its documented engagement, for H6), and the attributes
+of the first campaign under each issue-specific definition (``first_<attribute>_<t>``, empty where
+the country has no campaign under ``t``).
 
 Treatment onset is the calendar year a campaign started (event time 0 is therefore a year of
 partial exposure). A country's cohort under a definition is the start year of its first campaign
@@ -44,8 +46,8 @@ def cohorts(campaigns: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     return out.fillna(0).astype("int64")
 
 
-def first_campaigns(campaigns: pd.DataFrame) -> pd.DataFrame:
-    """Attributes of each country's first campaign.
+def first_campaigns(campaigns: pd.DataFrame, suffix: str = "") -> pd.DataFrame:
+    """Attributes of each country's first campaign (columns ``first_<attribute><suffix>``).
 
     Order: start year, then known start month (unknown months after known ones), then id.
     """
@@ -56,7 +58,7 @@ def first_campaigns(campaigns: pd.DataFrame) -> pd.DataFrame:
     first = first.rename(columns={"first_id": "first_campaign_id",
                                   "first_social_media_centrality": "first_centrality"})
     first.index.name = "iso3"
-    return first
+    return first.add_suffix(suffix)
 
 
 def engagement_scores(process: pd.DataFrame) -> pd.Series:
@@ -101,6 +103,12 @@ def treatment_table(campaigns: pd.DataFrame, spec: dict[str, Any],
     first = first_campaigns(campaigns)
     scores = engagement_scores(process) if process is not None else pd.Series(dtype=float)
     first["first_engagement"] = first["first_campaign_id"].map(scores).astype("float64")
+    for name, definition in treatment_definitions(spec).items():
+        if name != "any":
+            matched = campaigns[_matches(campaigns, definition, definition["centrality"])]
+            first = first.join(first_campaigns(matched, suffix=f"_{name}"))
     table = table.merge(first, left_on="iso3", right_index=True, validate="m:1")
+    table[[c for c in table.columns if c.startswith("first_") and table[c].dtype == object]] = (
+        table[[c for c in table.columns if c.startswith("first_") and table[c].dtype == object]].fillna(""))
     table["year"] = table["year"].astype("int64")
     return table.sort_values(["iso3", "year"], kind="mergesort").reset_index(drop=True)

@@ -6,7 +6,8 @@ campaign year, 0 = never), ``n_campaigns``, ``n_campaigns_cum`` and the ``first_
 the country's first campaign. Columns named ``cohort_*`` or ``first_*`` are per-country
 constants; all others are per-year. In the panel:
 
-* never-targeted countries get cohorts 0, counts 0 and empty ``first_*`` strings;
+* never-targeted countries get cohorts 0, counts 0, empty ``first_*`` strings and NaN for numeric
+  ``first_*`` attributes (engagement is unmeasured, not zero);
 * in panel years after the table's last year, cohorts and ``first_*`` keep the country's
   constant values, ``n_campaigns_cum`` carries forward and ``n_campaigns`` is 0 (other per-year
   columns: 0 or empty);
@@ -86,8 +87,10 @@ def merge_treatment(panel: pd.DataFrame, table: pd.DataFrame, *, path: Path | st
     out = out.merge(constants, on="iso3", how="left", validate="m:1")
     out["n_campaigns_cum"] = out.groupby("iso3")["n_campaigns_cum"].ffill()
     for col in [*per_year, *constant]:
-        if pd.api.types.is_numeric_dtype(table[col]):
+        if pd.api.types.is_integer_dtype(table[col]):
             out[col] = out[col].fillna(0).astype("int64")
+        elif pd.api.types.is_float_dtype(table[col]):
+            out[col] = out[col].astype("float64")  # measured attributes (engagement): NaN stays missing
         else:
             out[col] = out[col].fillna("").astype(str)
     return out
