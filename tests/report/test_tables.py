@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from study.prereg import registry
-from study.report import format as fmt
+from study.report import labels, format as fmt
 from study.report import load
 from study.report.tables import TABLES
 
@@ -191,7 +191,8 @@ def test_heterogeneity_blocks_hold_split_ids_and_bayesian_groups(report_root):
     did, bayes = load.read_estimates("did"), load.read_estimates("bayes")
     table = md_table(report_root / "results" / "tables" / "heterogeneity.md")
     r = did.query("spec_id == 'H1a' and estimand == 'subgroup' and key == 'issue_area=gbv_womens_rights'").iloc[0]
-    cells = table["H1a (Women's civil liberties index): Issue area, Callaway & Sant'Anna/"
+    h1a = next(e for e in spec["estimates"] if e["id"] == "H1a")
+    cells = table[f"H1a ({labels.outcome(spec, h1a['outcome'])}): Issue area, Callaway & Sant'Anna/"
                   "Gender-based violence & women's rights"]
     assert cells[:3] == [fmt.number(r.estimate), fmt.se(r.se), fmt.interval(r.ci_low, r.ci_high)]
     assert cells[4] == fmt.count(r.n_obs) and cells[-1] == "preregistered"
@@ -201,5 +202,5 @@ def test_heterogeneity_blocks_hold_split_ids_and_bayesian_groups(report_root):
         assert len(block) == len(rows) and all(e["split"] not in k for k in block)
         assert [table[k][0] for k in block] == [fmt.number(x) for x in rows.estimate]
     b = bayes.query("spec_id == 'H1b' and variant == 'primary' and estimand == 'region'").iloc[0]
-    assert table[f"H1b (Freedom of expression and alternative sources of information): Region, Bayesian pooled/{b.key}"][0] \
+    assert table[f"H1b ({labels.outcome(spec, 'free_expression')}): Region, Bayesian pooled/{b.key}"][0] \
         == fmt.number(b.estimate)
