@@ -131,3 +131,23 @@ def by_source(resources: list[Resource], source: str) -> list[Resource]:
 def describe_file(path: Path) -> dict[str, Any]:
     """``bytes`` and ``hash`` entries for a file being added to the manifest."""
     return {"bytes": Path(path).stat().st_size, "hash": f"sha256:{sha256_file(path)}"}
+
+
+def resource_from_record(record: dict[str, Any], *, name: str, source: str, variables: dict[str, str],
+                         licenses: list[dict[str, str]], raw_dir: Path | None = None) -> dict[str, Any]:
+    """A manifest entry for a file vendored from a public repository, built from the vendoring
+    engineer's provenance record (``data/raw/<source>/sources*.json``: file, repo, path, commit,
+    url, raw_url, upstream dataset and version, citation, checks and caveats). Size and hash are
+    computed from the file itself, and must agree with the record's."""
+    rel = f"{source}/{record['file']}" if "/" not in record["file"] else record["file"]
+    described = describe_file((raw_dir or paths.raw_dir()) / rel)
+    if described["hash"] != f"sha256:{record['sha256']}" or described["bytes"] != record["bytes"]:
+        raise DataError(paths.raw_manifest(), f"{rel}: file does not match its provenance record "
+                        f"({described} vs sha256:{record['sha256']}, {record['bytes']} bytes)", field="hash")
+    notes = " ".join(x for x in (record.get("second_copy_check", ""), record.get("caveats", "")) if x)
+    return {"name": name, "path": rel, **described, "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8", "source": source, "variables": variables,
+            "upstream": {"dataset": record["upstream_dataset"], "version": record["upstream_version"],
+                         "repository": record["repo"], "path": record["path"], "commit": record["commit"],
+                         "url": record["url"], "raw_url": record["raw_url"]},
+            "licenses": licenses, "citation": record["citation"], "notes": notes}

@@ -56,6 +56,7 @@ CODE_DECISIONS: dict[str, Decision] = {
     "OWID_USS": Decision(None, "USSR (dissolved 1991, before the panel): successors carry their own codes"),
     "OWID_SML": Decision(None, "Somaliland (V-Dem unit, OWID code): no ISO3 code; part of Somalia (SOM) in every "
                                "other source"),
+    "OWID_DRV": Decision(None, "Democratic Republic of Vietnam (North Vietnam, 1945-1975): historical; VNM from 1976"),
     "OWID_ZAN": Decision(None, "Zanzibar (independent 1963-1964 in Fariss; a semi-autonomous V-Dem unit since): "
                                "part of Tanzania (TZA) in the panel; no ISO3 code"),
     # V-Dem's own codes for units without an ISO 3166 code (wide V-Dem extracts)
@@ -82,6 +83,9 @@ NAME_DECISIONS: dict[str, Decision] = {
                                      "Palestine/West Bank unit"),
     "Somaliland": Decision(None, "Somaliland (V-Dem unit): no ISO3 code; part of Somalia (SOM) in every other source"),
     "Zanzibar": Decision(None, "Zanzibar: semi-autonomous part of Tanzania (TZA); no ISO3 code"),
+    "South Yemen": Decision(None, "South Yemen (Yemen People's Republic, to 1990): historical; the panel's YEM is "
+                                  "unified Yemen, which the sources code as the continuation of North Yemen"),
+    "Democratic Republic of Vietnam": Decision(None, "North Vietnam (1945-1975): historical; VNM from 1976"),
 }
 
 # Entity-level decisions that need no recode but must be stated (printed in the codebook).
@@ -131,6 +135,7 @@ AGGREGATE_NAMES = frozenset({
 AGGREGATE_PATTERNS = (
     re.compile(r"\((WB|UN|OWID|WHO|FAO|ILO|IMF|V-Dem|Maddison|Shiller|ITU)\)$"),
     re.compile(r"-income countries$"),
+    re.compile(r"\(population-weighted\)$"),
 )
 
 

@@ -1,5 +1,5 @@
 """V-Dem country-year indices -> ``civil_liberties``, ``physical_violence``, ``free_expression``,
-``womens_civil_liberties``, ``internet_shutdowns``, ``polyarchy``.
+``polyarchy``, ``regime`` (see :data:`study.panel.variables.VDEM_COLUMNS`).
 
 Two file layouts are read, chosen by the header:
 
@@ -13,8 +13,8 @@ Two file layouts are read, chosen by the header:
   see :data:`study.panel.countries.CODE_DECISIONS`).
 
 Values are V-Dem's point estimates (the posterior median for the indices); the 0-1 indices must
-lie in [0, 1]; ``v2smgovshut`` is on V-Dem's latent (measurement-model) scale, higher = fewer
-shutdowns. Years after the last year V-Dem covers are missing.
+lie in [0, 1] and the Regimes of the World category in {0, 1, 2, 3}. Years after the last year a
+V-Dem file covers are missing.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The panel's pandera schema: unique (iso3, year), year range, value ranges and dtypes.
 
 Value columns are float64 with NaN for missing (``treaty_ratifications`` holds whole numbers);
-treatment columns are int64 (``cohort_*``: 0 or a year in the campaign window) or strings.
+treatment columns are int64 (``cohort_*``: 0 or a year in the campaign window), strings, or
+``first_engagement*`` (float64, NaN where the first campaign's engagement is unmeasured).
 A failure raises :class:`study.errors.DataError` naming the key and the column.
 """
 
@@ -38,7 +39,10 @@ def panel_schema(first_year: int, last_year: int, campaign_window: tuple[int, in
     columns[r"^cohort_.+$"] = pa.Column("int64", pa.Check.isin(cohort_years), nullable=False, regex=True)
     columns["n_campaigns"] = pa.Column("int64", pa.Check.ge(0), nullable=False)
     columns["n_campaigns_cum"] = pa.Column("int64", pa.Check.ge(0), nullable=False)
-    columns[r"^first_.+$"] = pa.Column(str, nullable=False, regex=True)
+    columns[r"^first_(?!engagement).+$"] = pa.Column(str, nullable=False, regex=True)
+    # engagement of the first campaign: missing where the campaign's process indicators are unmeasured
+    columns[r"^first_engagement.*$"] = pa.Column("float64", pa.Check.ge(0), nullable=True, regex=True,
+                                                  required=False)
     return pa.DataFrameSchema(columns, unique=["iso3", "year"], strict=False, ordered=False,
                               name="panel")
 

@@ -30,10 +30,11 @@ VDEM_COLUMNS: dict[str, str] = {
     "v2x_civlib": "civil_liberties",
     "v2x_clphy": "physical_violence",
     "v2x_freexp_altinf": "free_expression",
-    "v2x_gencl": "womens_civil_liberties",
-    "v2smgovshut": "internet_shutdowns",
     "v2x_polyarchy": "polyarchy",
+    "v2x_regime": "regime",
 }
+# Not vendored (no verifiable public copy found; data/raw/vdem/SOURCE_gencl_shutdowns.md): V-Dem's
+# women's civil liberties v2x_gencl and the Digital Society Project's internet shutdowns v2smgovshut.
 
 VALUES: tuple[Variable, ...] = (
     Variable("civil_liberties", "Civil liberties index (V-Dem v2x_civlib), point estimate; higher = more liberty",
@@ -42,13 +43,10 @@ VALUES: tuple[Variable, ...] = (
              "and torture by the government; higher = less violence", "index 0-1", "vdem", 0.0, 1.0),
     Variable("free_expression", "Freedom of expression and alternative sources of information index "
              "(V-Dem v2x_freexp_altinf)", "index 0-1", "vdem", 0.0, 1.0),
-    Variable("womens_civil_liberties", "Women's civil liberties index (V-Dem v2x_gencl)", "index 0-1", "vdem",
-             0.0, 1.0),
-    Variable("internet_shutdowns", "Government Internet shut down in practice (V-Dem Digital Society Project "
-             "v2smgovshut), measurement-model point estimate; higher = fewer shutdowns", "V-Dem latent scale",
-             "vdem", -6.0, 6.0),
     Variable("polyarchy", "Electoral democracy index (V-Dem v2x_polyarchy); covariate", "index 0-1", "vdem",
              0.0, 1.0),
+    Variable("regime", "Regimes of the World (V-Dem v2x_regime): 0 closed autocracy, 1 electoral autocracy, "
+             "2 electoral democracy, 3 liberal democracy; this copy ends 2021", "category 0-3", "vdem", 0.0, 3.0),
     Variable("hr_protection", "Latent human rights protection score, v4 (Fariss et al.), posterior mean; "
              "higher = more protection; series ends 2019", "latent scale (mean ~0)", "fariss", -10.0, 10.0),
     Variable("treaty_ratifications", "Number of ICCPR, ICCPR-OP2, CAT, CEDAW, CRC ratified/acceded/succeeded "

@@ -67,3 +67,26 @@ def test_invalid_json_fails(tmp_path):
     path.write_text("{not json")
     with pytest.raises(DataError, match="invalid JSON"):
         load_manifest(path)
+
+
+def test_resource_from_record_checks_the_file_against_its_record(tmp_path):
+    import hashlib
+
+    from study.acquire.manifest import parse_resource, resource_from_record
+    from study.errors import DataError
+
+    (tmp_path / "vdem").mkdir()
+    data = b"Entity,Code,Year,x\nFrance,FRA,2000,0.5"
+    (tmp_path / "vdem" / "x.csv").write_bytes(data)
+    record = {"file": "x.csv", "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "repo": "o/r",
+              "path": "x.csv", "commit": "c" * 40, "url": "https://github.com/o/r/blob/c/x.csv",
+              "raw_url": "https://raw.githubusercontent.com/o/r/c/x.csv", "upstream_dataset": "V-Dem (synthetic test)",
+              "upstream_version": "v0", "citation": "test", "caveats": "synthetic"}
+    lic = [{"name": "CC-BY-4.0"}]
+    res = resource_from_record(record, name="x", source="vdem", variables={"v2x_civlib": "x"}, licenses=lic,
+                               raw_dir=tmp_path)
+    parsed = parse_resource(tmp_path / "datapackage.json", 1, res)
+    assert parsed.path == "vdem/x.csv" and parsed.extra["variables"] == {"v2x_civlib": "x"}
+    with pytest.raises(DataError, match="does not match its provenance record"):
+        resource_from_record({**record, "bytes": 1}, name="x", source="vdem", variables={}, licenses=lic,
+                             raw_dir=tmp_path)

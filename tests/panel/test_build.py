@@ -46,6 +46,12 @@ FARISS = "fariss/fariss_hr_protection_v4.csv"
 GDP = "wdi_gdp/gdp_per_capita_ppp.csv"
 NET = "itu_internet/internet_users_share.csv"
 POP = "wb_population/01-countrypops.csv"
+CIV = "vdem/vdem_civil_liberties_owid_v15.csv"
+PHY = "vdem/vdem_physical_integrity_owid_v16.csv"
+FX = "vdem/vdem_freedom_of_expression_owid.csv"
+ROW = "vdem/vdem_regimes_of_the_world_owid.csv"
+CIV_COL = "Civil liberties index (central estimate, aggregate: average)"
+FX_COL = "Freedom of Expression and Alternative Sources of Information index (best estimate)"
 GDP_COL = "GDP per capita, PPP (constant 2021 international $)"
 NET_COL = "Individuals using the Internet (% of population)"
 
@@ -62,7 +68,26 @@ SPOT_CHECKS = [  # (iso3, year, panel column, raw file, raw key, raw column)
     ("XKX", 2017, "internet_users", NET, {"Code": "OWID_KOS", "Year": "2017"}, NET_COL),
     ("CHN", 2020, "pop", POP, {"country_code_3": "CHN", "year": "2020"}, "population"),
     ("TLS", 2010, "pop", POP, {"country_code_3": "TLS", "year": "2010"}, "population"),
+    ("MEX", 2012, "civil_liberties", CIV, {"Code": "MEX", "Year": "2012"}, CIV_COL),
+    ("XKX", 2016, "civil_liberties", CIV, {"Code": "OWID_KOS", "Year": "2016"}, CIV_COL),
+    ("PSE", 2010, "civil_liberties", CIV, {"Entity": "Palestine/West Bank", "Year": "2010"}, CIV_COL),
+    ("PHL", 2017, "physical_violence", PHY, {"Code": "PHL", "Year": "2017"}, "Physical Integrity Rights Index"),
+    ("YEM", 1998, "physical_violence", PHY, {"Code": "YEM", "Year": "1998"}, "Physical Integrity Rights Index"),
+    ("TUR", 2017, "free_expression", FX, {"Code": "TUR", "Year": "2017"}, FX_COL),
+    ("VNM", 2005, "free_expression", FX, {"Code": "VNM", "Year": "2005"}, FX_COL),
+    ("HUN", 2019, "regime", ROW, {"Code": "HUN", "Year": "2019"}, "regime_row_owid"),
 ]
+
+
+# Values read off an independent copy of the OWID civil-liberties export
+# (JoseValverde/Tema_3_Datos3D human-rights-index-vdem.csv @ 65e27418; data/raw/vdem/sources_civil_liberties.json).
+PUBLISHED_CIVIL_LIBERTIES = [("BRA", 2019, 0.695), ("CHN", 2013, 0.26), ("DEU", 2024, 0.941), ("MEX", 2024, 0.598),
+                             ("ITA", 2020, 0.91)]
+
+
+@pytest.mark.parametrize("iso3, year, value", PUBLISHED_CIVIL_LIBERTIES)
+def test_civil_liberties_match_a_second_copy(built, iso3, year, value):
+    assert cell(built["panel"], iso3, year, "civil_liberties") == pytest.approx(value, abs=1e-12)
 
 
 @pytest.mark.parametrize("iso3, year, column, rel, key, raw_column", SPOT_CHECKS)

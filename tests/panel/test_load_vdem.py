@@ -14,15 +14,15 @@ def test_owid_files_are_merged_per_variable(tmp_path):
     civ = tmp_path / "civil-liberties.csv"
     civ.write_text("Entity,Code,Year,Civil liberties index (best estimate)\n"
                    "France,FRA,2000,0.9\nFrance,FRA,2001,0.91\nKosovo,OWID_KOS,2010,0.6\nAfrica,,2000,0.5\n")
-    shut = tmp_path / "shutdowns.csv"
-    shut.write_text("Entity,Code,Year,Government Internet shut down in practice\n"
-                    "France,FRA,2001,2.5\nFrance,FRA,2002,-1.2e-1\n")
+    regime = tmp_path / "political-regime.csv"
+    regime.write_text("Entity,Code,Year,regime_row_owid\n"
+                      "France,FRA,2001,3\nFrance,FRA,2002,2\n")
     table = load_clean_vdem([(civ, {"v2x_civlib": "Civil liberties index (best estimate)"}),
-                             (shut, {"v2smgovshut": "Government Internet shut down in practice"})], 1995)
+                             (regime, {"v2x_regime": "regime_row_owid"})], 1995)
     frame = table.frame.set_index(["iso3", "year"])
-    assert table.columns == ("civil_liberties", "internet_shutdowns")
-    assert frame.loc[("FRA", 2000), "civil_liberties"] == 0.9 and math.isnan(frame.loc[("FRA", 2000), "internet_shutdowns"])
-    assert frame.loc[("FRA", 2002), "internet_shutdowns"] == -0.12 and frame.loc[("XKX", 2010), "civil_liberties"] == 0.6
+    assert table.columns == ("civil_liberties", "regime")
+    assert frame.loc[("FRA", 2000), "civil_liberties"] == 0.9 and math.isnan(frame.loc[("FRA", 2000), "regime"])
+    assert frame.loc[("FRA", 2002), "regime"] == 2 and frame.loc[("XKX", 2010), "civil_liberties"] == 0.6
     assert [d["name"] for d in table.dropped] == ["Africa"]
     assert table.last_year == 2010
 

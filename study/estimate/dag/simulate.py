@@ -35,7 +35,7 @@ REGIONS: tuple[str, ...] = (
     "East Asia & Pacific", "Europe & Central Asia", "Latin America & Caribbean",
     "Middle East & North Africa", "North America", "South Asia", "Sub-Saharan Africa",
 )
-OTHER_OUTCOMES = ("physical_violence", "free_expression", "womens_civil_liberties", "internet_shutdowns",
+OTHER_OUTCOMES = ("physical_violence", "free_expression",
                   "hr_protection")
 
 
