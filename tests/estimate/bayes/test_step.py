@@ -1,0 +1,117 @@
+"""The ``python -m study bayes`` step on a SYNTHETIC panel in a scratch root (never the real panel).
+
+Default suite: one id with the primary model and both alternative prior sets (one compiled model),
+run twice for byte-identical outputs, and once more (``--quick``: primary model only) with an
+unreachable gate to check that nothing is written. Slow: the full registered plan for a confirmatory
+id (three model variants, LOO comparison, both prior sets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tomllib
+
+import pandas as pd
+import pytest
+
+from study.cli import main
+from study.estimate.bayes.simulate import simulate_study_panel
+from study.prereg.registry import registered
+
+TIDY = ["spec_id", "variant", "outcome", "treatment", "estimator", "estimand", "key", "estimate", "se",
+        "ci_low", "ci_high", "ci_kind", "p_value", "n_obs", "n_units", "n_treated_units"]
+EFFECTS = {0: 0.02, 1: 0.03, 2: 0.04, 3: 0.04, 4: 0.04, 5: 0.04}   # SYNTHETIC, outcome units
+OUTPUTS = ["results/estimates/bayes.csv", "results/estimates/bayes_diagnostics.csv",
+           "results/estimates/bayes_ppc.csv", "results/estimates/bayes_loo.csv",
+           "results/estimates/bayes_vs_cs.csv", "results/figures/bayes_prior_predictive.png",
+           "results/figures/bayes_prior_predictive.pdf"]
+
+# Full-size runs are marked slow and, to keep `make test` within its budget, run only on request.
+
+
+def _spec(root):
+    with open(root / "preregistration" / "analysis.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.fixture
+def synthetic_root(study_root):
+    spec = _spec(study_root)
+    panel, _ = simulate_study_panel(spec, n_countries=60, last_year=2014, cohort_years=(2006, 2011),
+                                    event_effects=EFFECTS, group_sd=0.01, seed=2024)
+    panel.to_parquet(study_root / "data" / "derived" / "panel.parquet", index=False)
+    return study_root
+
+
+def spec_primary(root) -> str:
+    return _spec(root)["bayes"]["primary_variant"]
+
+
+def _digest(root, rel):
+    return hashlib.sha256((root / rel).read_bytes()).hexdigest()
+
+
+def test_step_outputs_determinism_and_gate_failure(synthetic_root, caplog):
+    root = synthetic_root
+    args = ["bayes", "--spec-id", "H1e", "--variants", spec_primary(root), "--all-variants", "--no-progress"]
+    assert main(args) == 0
+    for rel in OUTPUTS + ["results/figures/bayes_forest_H1e.png", "results/figures/bayes_ppc_H1e.pdf",
+                          "results/logs/bayes.json", "results/bayes/timing.csv"]:
+        assert (root / rel).exists(), rel
+    est = pd.read_csv(root / "results/estimates/bayes.csv", keep_default_na=False)
+    assert set(TIDY) <= set(est.columns)
+    assert set(est["variant"]) == {"primary", "prior_tight", "prior_wide"}
+    spec = _spec(root)
+    allowed = registered(spec)
+    assert all((r.spec_id, r.estimator, r.variant) in allowed for r in est.itertuples())
+    prim = est[(est.variant == "primary") & (est.estimand == "primary")].iloc[0]
+    assert prim.ci_low < prim.ci90_low < prim.estimate < prim.ci90_high < prim.ci_high
+    assert prim.p_positive > 0.95                    # the SYNTHETIC effect is clearly positive
+    assert set(est.loc[est.estimand == "event_time", "key"].astype(int)) == {-3, -2, 0, 1, 2, 3, 4, 5}
+    assert {"issue_area", "region", "leadership"} <= set(est["estimand"])
+    diag = pd.read_csv(root / "results/estimates/bayes_diagnostics.csv", keep_default_na=False)
+    gates = spec["bayes"]["gates"]
+    assert (diag["r_hat"] <= gates["rhat_max"]).all() and (diag["ess_bulk"] >= gates["ess_bulk_min"]).all()
+    assert len(diag) == len(est)                     # one diagnostics row per reported quantity
+    cmp = pd.read_csv(root / "results/estimates/bayes_vs_cs.csv")
+    assert cmp.loc[0, "spec_id"] == "H1e" and cmp.loc[0, "intervals_overlap"]
+    assert abs(cmp.loc[0, "bayes_estimate"] - cmp.loc[0, "cs_estimate"]) < 2 * cmp.loc[0, "cs_se"]
+
+    # Same seed, same bytes (estimates, diagnostics, checks, figures).
+    first = {rel: _digest(root, rel) for rel in OUTPUTS}
+    assert main(args) == 0
+    assert {rel: _digest(root, rel) for rel in OUTPUTS} == first
+
+    # An unreachable gate: the step fails naming the parameter and gate, and writes nothing.
+    for rel in OUTPUTS:
+        (root / rel).unlink()
+    (root / "results/logs/bayes.json").unlink()
+    spec_path = root / "preregistration" / "analysis.toml"
+    spec_path.write_text(spec_path.read_text().replace("ess_bulk_min = 400", "ess_bulk_min = 1000000"))
+    with caplog.at_level(logging.ERROR, logger="study"):
+        assert main(["bayes", "--spec-id", "H1e", "--quick", "--no-progress"]) == 2
+    assert "failed the convergence gates" in caplog.text and "gate ess_bulk" in caplog.text
+    assert "primary: gate ess_bulk" in caplog.text or "event_time[" in caplog.text
+    assert not any((root / rel).exists() for rel in OUTPUTS)
+    assert not (root / "results/logs/bayes.json").exists()
+
+
+def test_unknown_spec_id_fails(synthetic_root, caplog):
+    with caplog.at_level(logging.ERROR, logger="study"):
+        assert main(["bayes", "--spec-id", "H9z", "--no-progress"]) == 2
+    assert "H9z" in caplog.text
+
+
+@pytest.mark.slow
+@pytest.mark.full
+def test_step_full_plan_confirmatory(synthetic_root):
+    root = synthetic_root
+    assert main(["bayes", "--spec-id", "H1a", "--no-progress"]) == 0
+    est = pd.read_csv(root / "results/estimates/bayes.csv", keep_default_na=False)
+    assert set(est["variant"]) == {"primary", "normal", "student_t", "normal_trends", "prior_tight", "prior_wide"}
+    loo = pd.read_csv(root / "results/estimates/bayes_loo.csv")
+    assert set(loo["variant"]) == {"primary", "normal", "student_t", "normal_trends"}
+    assert sorted(loo["rank"]) == [0, 1, 2, 3]
+    diag = pd.read_csv(root / "results/estimates/bayes_diagnostics.csv")
+    assert set(diag["draws"]) == {_spec(root)["bayes"]["draws"]}
