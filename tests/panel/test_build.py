@@ -50,6 +50,7 @@ CIV = "vdem/vdem_civil_liberties_owid_v15.csv"
 PHY = "vdem/vdem_physical_integrity_owid_v16.csv"
 FX = "vdem/vdem_freedom_of_expression_owid.csv"
 ROW = "vdem/vdem_regimes_of_the_world_owid.csv"
+POLY = "vdem/vdem_electoral_democracy_owid.csv"
 CIV_COL = "Civil liberties index (central estimate, aggregate: average)"
 FX_COL = "Freedom of Expression and Alternative Sources of Information index (best estimate)"
 GDP_COL = "GDP per capita, PPP (constant 2021 international $)"
@@ -76,6 +77,7 @@ SPOT_CHECKS = [  # (iso3, year, panel column, raw file, raw key, raw column)
     ("TUR", 2017, "free_expression", FX, {"Code": "TUR", "Year": "2017"}, FX_COL),
     ("VNM", 2005, "free_expression", FX, {"Code": "VNM", "Year": "2005"}, FX_COL),
     ("HUN", 2019, "regime", ROW, {"Code": "HUN", "Year": "2019"}, "regime_row_owid"),
+    ("IND", 2014, "polyarchy", POLY, {"Code": "IND", "Year": "2014"}, "electdem_vdem_owid"),
 ]
 
 
@@ -83,6 +85,16 @@ SPOT_CHECKS = [  # (iso3, year, panel column, raw file, raw key, raw column)
 # (JoseValverde/Tema_3_Datos3D human-rights-index-vdem.csv @ 65e27418; data/raw/vdem/sources_civil_liberties.json).
 PUBLISHED_CIVIL_LIBERTIES = [("BRA", 2019, 0.695), ("CHN", 2013, 0.26), ("DEU", 2024, 0.941), ("MEX", 2024, 0.598),
                              ("ITA", 2020, 0.91)]
+
+
+# Electoral democracy read off an independent copy with confidence bounds
+# (mesaye85/Stratagy electoral-democracy-index.csv @ df200b4f; data/raw/vdem/sources_electoral_democracy.json).
+PUBLISHED_POLYARCHY = [("MKD", 2016, 0.45), ("MKD", 2022, 0.551), ("NOR", 2013, 0.889)]
+
+
+@pytest.mark.parametrize("iso3, year, value", PUBLISHED_POLYARCHY)
+def test_polyarchy_matches_a_second_copy(built, iso3, year, value):
+    assert cell(built["panel"], iso3, year, "polyarchy") == pytest.approx(value, abs=1e-12)
 
 
 @pytest.mark.parametrize("iso3, year, value", PUBLISHED_CIVIL_LIBERTIES)
