@@ -125,7 +125,13 @@ dag: $(LOGS)/dag.json
 $(EST)/refutations.csv $(LOGS)/dag.json &: $(PANEL) $(SPEC) preregistration/causal_graph.dot $(call code,estimate/dag) $(VENV)
 	$(STUDY) dag
 
-ESTIMATE_LOGS := $(LOGS)/did.json $(LOGS)/bayes.json $(LOGS)/dag.json
+## process: per campaign, documented engagement (process indicators) next to its estimated effect
+process: $(LOGS)/process.json
+
+$(EST)/process_outcome.csv $(LOGS)/process.json &: $(PANEL) $(DERIVED)/campaigns.parquet $(SPEC) $(call code,estimate/process) $(call code,estimate/did) $(VENV)
+	$(STUDY) process
+
+ESTIMATE_LOGS := $(LOGS)/did.json $(LOGS)/bayes.json $(LOGS)/dag.json $(LOGS)/process.json
 
 ## tables: results tables in Markdown, LaTeX and HTML (results/tables/)
 tables: $(LOGS)/tables.json
@@ -174,5 +180,5 @@ clean:
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([^:]+): /\1\t/' | awk -F'\t' '{printf "  %-14s %s\n", $$1, $$2}'
 
-.PHONY: setup all prereg-check data data-refresh campaigns reliability panel power did bayes dag \
+.PHONY: setup all prereg-check data data-refresh campaigns reliability panel power did bayes dag process \
         tables figures report test test-full bench release clean help

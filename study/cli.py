@@ -40,6 +40,7 @@ STEPS: tuple[Step, ...] = (
     Step("did", "study.estimate.did.cli", "difference-in-differences estimates (study step, or any panel with --data)"),
     Step("bayes", "study.estimate.bayes.step", "hierarchical Bayesian event-study models with convergence gates"),
     Step("dag", "study.estimate.dag.step", "causal graph, DoWhy identification and refutations"),
+    Step("process", "study.estimate.process.step", "per campaign: documented engagement next to its estimated effect"),
     Step("tables", "study.report.tables", "results tables (Markdown, LaTeX, HTML)"),
     Step("figures", "study.report.figures", "results figures (PNG, PDF)"),
     Step("report", "study.report.page", "one-page HTML report"),

@@ -18,6 +18,7 @@ ESTIMATORS: dict[str, str] = {
     "imputation": "BJS imputation",
     "bayes": "Bayesian pooled",
     "dowhy": "DoWhy (backdoor)",
+    "process_outcome": "BJS imputation, per country",
 }
 # Table order of the estimators (the order of the issue: baseline first, Bayesian last).
 ESTIMATOR_ORDER: tuple[str, ...] = ("twfe", "cs", "sun_abraham", "imputation", "bayes", "dowhy")
@@ -43,6 +44,7 @@ DIMENSIONS: dict[str, str] = {
     "first_leadership_model": "Leadership model of the first campaign",
     "regime_at_onset": "Regime at onset",
     "first_engagement": "Documented engagement with the first campaign",
+    "engagement": "Documented engagement with the first campaign",
 }
 
 # Values of the campaign codebook (data/campaigns/CODEBOOK.md; codes in study/campaigns/schema.py).
@@ -71,6 +73,7 @@ CODES: dict[str, str] = {
     "top_tercile": "Top tercile of engagement",
     "lower_terciles": "Lower two terciles",
     "epistemic_community_or_mixed": "Epistemic community or mixed",
+    "undocumented": "Undocumented",
 }
 
 REFUTATION_KINDS: dict[str, str] = {

@@ -54,6 +54,8 @@ SOURCES: dict[str, Source] = {
                                  "sampling_seconds")),
     "bayes_loo": Source("bayes_loo.csv", "bayes", ()),
     "dag": Source("dag.csv", "dag", ("estimate",), TIDY_NUMERIC),
+    "process": Source("process_outcome.csv", "process", TIDY_COLUMNS[:7] + ("estimate", "se", "p_value"),
+                      ("estimate", "se", "ci_low", "ci_high", "p_value", "n_units", "engagement")),
     "refutations": Source("refutations.csv", "dag", ("refuter", "kind", "estimate", "new_effect", "p_value"),
                           ("estimate", "new_effect", "p_value")),
 }

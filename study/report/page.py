@@ -41,6 +41,8 @@ STEP_FIGURES: tuple[tuple[str, str, str], ...] = (
     ("bayes_forest_{id}", "Posterior group effects for {id} (bayes step)", "bayes"),
     ("bayes_ppc_{id}", "Posterior predictive check for {id} (bayes step)", "bayes"),
     ("causal_graph", "Preregistered causal graph (dag step)", ""),
+    ("process_vs_outcome_{id}", "Process and outcome for {id}: engagement vs estimated effect (process step)",
+     "process_outcome"),
 )
 SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "diff-diff", "pymc", "nutpie", "arviz", "dowhy",
             "matplotlib", "great-tables")

@@ -37,6 +37,7 @@ TABLES: dict[str, str] = {
     "bayes_diagnostics": "Bayesian models: convergence diagnostics",
     "bayes_loo": "Bayesian models: leave-one-out cross-validation",
     "refutations": "Causal graph: estimate and refutation tests",
+    "process": "Process and outcome: documented engagement and estimated effect of each first campaign",
     **descriptives.TITLES,
 }
 
@@ -387,7 +388,8 @@ def heterogeneity_table(spec: dict[str, Any], status: Status, did: pd.DataFrame 
         split = [split_subgroup(k, splits.get(i, "subgroup")) for i, k in zip(d["spec_id"], d["key"])]
         parts.append(d.assign(dimension=[x[0] for x in split], level=[x[1] for x in split]))
     if bayes is not None:
-        pooling = spec.get("bayes", {}).get("pooling", [])
+        pooling = set(spec.get("bayes", {}).get("pooling", []))
+        pooling |= {d for e in spec.get("estimates", []) for d in e.get("bayes_pooling", [])}
         b = pick_interval(bayes[(bayes["variant"] == "primary") & bayes["estimand"].isin(pooling)], ("credible95",))
         parts.append(b.assign(dimension=b["estimand"], level=b["key"]))
     if not parts or all(p.empty for p in parts):
@@ -537,6 +539,40 @@ def refutations_table(spec: dict[str, Any], status: Status, dag: pd.DataFrame | 
                  Grid("refutations", TABLES["refutations"], "Refuter", columns, rows, [], note))
 
 
+def process_table(spec: dict[str, Any], status: Status, process: pd.DataFrame | None) -> Table | None:
+    """Per first campaign: its documented engagement and indicators next to its estimated effect (P1)."""
+    if process is None or process.empty:
+        return None
+    view = with_status(process, status)
+    rows, footer = [], []
+    units = view[view["estimand"] == "unit_effect"]
+    units = units.assign(_e=units["engagement"].fillna(-1.0)).sort_values(["spec_id", "_e", "key"],
+                                                                          ascending=[True, False, True],
+                                                                          kind="mergesort")
+    for r in units.itertuples():
+        name = str(getattr(r, "campaign_name", "") or "")
+        cells = [(str(getattr(r, "cohort", "")),), (fmt.number(r.engagement) if pd.notna(r.engagement) else "–",),
+                 (str(getattr(r, "indicators", "") or "–"),), fmt.cell(r.estimate, r.se, r.ci_low, r.ci_high),
+                 (labels.code(str(getattr(r, "documented_outcome", ""))),),
+                 (labels.code(str(getattr(r, "leadership_model", ""))),)]
+        rows.append(Row(f"{r.key} · {r.campaign_id} {name}".strip(), cells, r.status,
+                        f"{r.spec_id} ({labels.outcome(spec, r.outcome)})"))
+    for r in view[view["estimand"] == "spearman"].itertuples():
+        footer.append(Row(f"{r.spec_id}: Spearman rank correlation, engagement vs effect (n = {fmt.count(r.n_units)})",
+                          [(), (fmt.number(r.estimate),), (), (f"p = {fmt.pvalue(r.p_value)}",), (), ()], r.status))
+    note = ("Each targeted country's effect of its first campaign: the mean of its imputed effects Y - Y(0) "
+            "(Borusyak, Jaravel & Spiess imputation) over the primary window, with BJS's conservative SE in "
+            "parentheses and 95% interval; a single country's effect cannot be separated from its own shocks, so "
+            "the SE covers only the error of the imputed Y(0) and the rows describe, they do not test. Engagement: "
+            "the first campaign's documented process indicators, each turned into a percentile rank among the "
+            "campaigns documenting that measure, best measure (the H6 score); '–' = none documented. Indicators "
+            "as documented (largest figure per measure; sources in data/campaigns/process_indicators.csv). "
+            f"{EXPLORATORY_NOTE}")
+    columns = [("Cohort",), ("Engagement",), ("Documented indicators",), ("Effect (SE)", "[95% CI]"),
+               ("Documented outcome",), ("Leadership model",)]
+    return Table(view, Grid("process", TABLES["process"], "Country · first campaign", columns, rows, footer, note))
+
+
 # --------------------------------------------------------------------------------------------- the step
 
 def build_tables(spec: dict[str, Any], status: Status) -> dict[str, Table]:
@@ -544,6 +580,7 @@ def build_tables(spec: dict[str, Any], status: Status) -> dict[str, Table]:
     did, bayes = load.read_estimates("did"), load.read_estimates("bayes")
     diag, loo = load.read_estimates("bayes_diagnostics"), load.read_estimates("bayes_loo")
     dag, refutations = load.read_estimates("dag"), load.read_estimates("refutations")
+    process = load.read_estimates("process")
     panel, campaigns = load.read_panel(), load.read_campaigns()
     builders: dict[str, Callable[[], Table | None]] = {
         "main": lambda: main_table(spec, status, did, bayes),
@@ -555,6 +592,7 @@ def build_tables(spec: dict[str, Any], status: Status) -> dict[str, Table]:
         "bayes_diagnostics": lambda: diagnostics_table(spec, status, diag),
         "bayes_loo": lambda: loo_table(spec, status, loo),
         "refutations": lambda: refutations_table(spec, status, dag, refutations),
+        "process": lambda: process_table(spec, status, process),
         "descriptives_panel": lambda: descriptives.panel_table(spec, panel),
         "descriptives_campaigns": lambda: descriptives.campaigns_table(spec, campaigns),
         "treatment_cohorts": lambda: descriptives.treatment_cohorts_table(spec, panel),

@@ -89,7 +89,9 @@ def synthetic_did(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
 def synthetic_bayes(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     groups = {"issue_area": ("gbv_womens_rights", "death_penalty", "other"), "region": REGIONS[:3],
-              "leadership": ("domestic", "diaspora", "transnational_ngo")}
+              "leadership": ("domestic", "diaspora", "transnational_ngo"),
+              "engagement": ("top_tercile", "lower_terciles", "undocumented"),
+              "leadership_model": ("epistemic_community_or_mixed", "advocacy_network", "unclear")}
     # H1f has no registered Bayesian model: its row is the exploratory one (listed in DEVIATIONS_MD)
     for e in [e for e in spec["estimates"] if "bayes" in e["estimators"] or e["id"] == "H1f"]:
         variants = registry.bayes_variants(spec) if "bayes" in e["estimators"] else ["primary"]
@@ -97,7 +99,7 @@ def synthetic_bayes(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
             keys = [("primary", "")]
             if variant == "primary" and "bayes" in e["estimators"]:
                 keys += [("event_time", str(t)) for t in range(-3, 6) if t != -1]
-                keys += [(g, lvl) for g in spec["bayes"]["pooling"] for lvl in groups[g]]
+                keys += [(g, lvl) for g in e.get("bayes_pooling", spec["bayes"]["pooling"]) for lvl in groups[g]]
             for estimand, key in keys:
                 est, sd = rng.normal(0, 0.02), rng.uniform(0.005, 0.02)
                 rows.append(_tidy(e["id"], variant, e["outcome"], e["treatment"], "bayes", estimand, key, est, sd,
@@ -134,6 +136,24 @@ def synthetic_dag(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]
     ref = pd.DataFrame([{"refuter": r, "kind": k, "estimate": est, "new_effect": rng.normal(0, 0.02),
                          "p_value": rng.uniform(), "meaning": m} for r, k, m in refuters])
     return dag, ref
+
+
+def synthetic_process(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Rows as the process step writes them (study/estimate/process/step.py): per-country effects of
+    the first campaign with engagement (some undocumented) and the Spearman summary row."""
+    rows = []
+    for e in (e for e in spec["estimates"] if "process_outcome" in e["estimators"]):
+        for i in range(6):
+            engagement = np.nan if i % 3 == 2 else float(rng.uniform())
+            rows.append(_tidy(e["id"], "primary", e["outcome"], e["treatment"], "process_outcome", "unit_effect",
+                              f"XA{chr(65 + i)}", rng.normal(0, 0.03), rng.uniform(0.005, 0.02), 1.96, "pointwise95",
+                              n_units=1.0, cohort=2010 + i, event_times="0..3", campaign_id=f"GL{i + 1:02d}",
+                              campaign_name=f"Synthetic campaign {i + 1}", leadership_model="advocacy_network",
+                              documented_outcome="partial", engagement=engagement,
+                              indicators="" if np.isnan(engagement) else "petition_signatures: 1,000 signatures"))
+        rows.append(_tidy(e["id"], "primary", e["outcome"], e["treatment"], "process_outcome", "spearman",
+                          "engagement", float(rng.uniform(-1, 1)), np.nan, 0, "", p=float(rng.uniform()), n_units=4.0))
+    return pd.DataFrame(rows)
 
 
 def synthetic_panel(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
@@ -215,8 +235,9 @@ def write_synthetic_project(root: Path) -> Path:
     did, bayes = synthetic_did(spec, rng), synthetic_bayes(spec, rng)
     diag, loo = synthetic_diagnostics(bayes, rng)
     dag, ref = synthetic_dag(rng)
+    process = synthetic_process(spec, rng)
     for name, frame in (("did", did), ("bayes", bayes), ("bayes_diagnostics", diag), ("bayes_loo", loo),
-                        ("dag", dag), ("refutations", ref)):
+                        ("dag", dag), ("refutations", ref), ("process_outcome", process)):
         frame.to_csv(est / f"{name}.csv", index=False, float_format="%.12g", lineterminator="\n")
     derived = root / "data" / "derived"
     derived.mkdir(parents=True, exist_ok=True)

@@ -198,9 +198,42 @@ def test_heterogeneity_blocks_hold_split_ids_and_bayesian_groups(report_root):
     assert cells[4] == fmt.count(r.n_obs) and cells[-1] == "preregistered"
     for e in (e for e in spec["estimates"] if e.get("split")):  # each registered split is a block
         rows = did.query(f"spec_id == '{e['id']}' and estimand == 'subgroup'")
-        block = [k for k in table if k.startswith(f"{e['id']} (")]
+        block = [k for k in table if k.startswith(f"{e['id']} (") and "Callaway" in k]
         assert len(block) == len(rows) and all(e["split"] not in k for k in block)
         assert [table[k][0] for k in block] == [fmt.number(x) for x in rows.estimate]
     b = bayes.query("spec_id == 'H1b' and variant == 'primary' and estimand == 'region'").iloc[0]
     assert table[f"H1b ({labels.outcome(spec, 'free_expression')}): Region, Bayesian pooled/{b.key}"][0] \
         == fmt.number(b.estimate)
+    for e in (e for e in spec["estimates"] if e.get("bayes_pooling")):  # per-estimate pooling (H6, H7)
+        for dim in e["bayes_pooling"]:
+            rows = bayes.query(f"spec_id == '{e['id']}' and variant == 'primary' and estimand == '{dim}'")
+            assert len(rows) > 0
+            for r in rows.itertuples():
+                key = (f"{e['id']} ({labels.outcome(spec, e['outcome'])}): {labels.dimension(dim)}, Bayesian pooled/"
+                       f"{labels.code(r.key)}")
+                assert table[key][0] == fmt.number(r.estimate)
+
+
+def test_process_table_shows_each_campaign_effect_and_engagement(report_root):
+    """Issue 10: per campaign, engagement next to its effect, read from process_outcome.csv."""
+    run_steps("tables")
+    tables = report_root / "results" / "tables"
+    table = md_table(tables / "process.md")
+    process = load.read_estimates("process")
+    units = process[process.estimand == "unit_effect"]
+    assert len([k for k in table if "·" in k]) == len(units)
+    for r in units.itertuples():
+        cells = next(v for k, v in table.items() if k.split("/")[-1].startswith(f"{r.key} · {r.campaign_id}"))
+        assert cells[1] == (fmt.number(r.engagement) if pd.notna(r.engagement) else "–")
+        assert cells[3] == f"{fmt.number(r.estimate)} {fmt.se(r.se)} {fmt.interval(r.ci_low, r.ci_high)}"
+        assert cells[-1] == "preregistered"  # P1 is registered (as a descriptive, exploratory-role id)
+    spearman = process[process.estimand == "spearman"].iloc[0]
+    footer = next(v for k, v in table.items() if "Spearman" in k)
+    assert footer[1] == fmt.number(spearman.estimate)
+    # change one effect in the file: the table follows
+    path = report_root / "results" / "estimates" / "process_outcome.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame.index[0], "estimate"] = "0.9876"
+    frame.to_csv(path, index=False)
+    run_steps("tables")
+    assert "0.988" in (tables / "process.md").read_text()

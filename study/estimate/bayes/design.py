@@ -2,9 +2,10 @@
 
 For one outcome and one treatment cohort column the design holds, per country-year row: the
 standardised outcome, country and year indices, the binned event time and whether the row is
-post-onset; per treated country: the issue area, region and leadership type of its first campaign.
+post-onset; per treated country: its category in each pooling dimension (issue area, region and
+leadership type of its first campaign, or the derived engagement / leadership-model groups).
 
-Choices (stated in ``plan.md`` section 6.3):
+Choices (stated in ``plan.md`` sections 6.3 and 6.5):
 
 * **Sample**: the same checks and the same sample as the frequentist estimators
   (:func:`study.estimate.did.data.prepare_panel` with no covariates: balanced panel over the
@@ -27,6 +28,24 @@ Choices (stated in ``plan.md`` section 6.3):
   in the sample. A pooling dimension with a single category among the treated countries (issue
   area under a single-issue treatment) carries no heterogeneity to pool: it is dropped (the
   model's deviation for it is identically zero, see :func:`pooled_dimensions`), and a note says so.
+  Which dimensions a model pools is set per estimate (``[bayes].pooling``, or the id's
+  ``bayes_pooling``); :data:`DIMENSIONS` lists the known ones.
+* **Derived dimensions** (the Bayesian counterparts of the H6 and H7 subgroup splits), per treated
+  country from its first campaign under the treatment, with the rules of
+  :mod:`study.estimate.did.splits` (the same functions, not a copy):
+
+  - ``engagement`` from ``first_engagement``: ``top_tercile`` (score above the 2/3 quantile, numpy
+    ``linear``, over the treated countries of this design's sample with a documented score; ties
+    go to the rest), ``lower_terciles``, and ``undocumented`` (no score);
+  - ``leadership_model`` from ``first_leadership_model``: ``epistemic_community_or_mixed``
+    (``epistemic_community``, ``mixed``), ``advocacy_network``, and ``unclear`` (anything else).
+
+  Unlike the frequentist split, which drops treated countries without a score or with an unclear
+  model, those countries stay in the model as their own category: they are treated countries,
+  their deviation is partially pooled like any other, and the engagement / leadership-model
+  contrast is read between the two documented categories. The tercile cut is computed on this
+  design's treated countries, so it can differ slightly from the split's when the CS sample (with
+  covariates) keeps other countries.
 * **Standardisation** (``[bayes].standardise_outcome``): y is centred and divided by its
   within-sample SD, so the priors are in SD units; estimates are reported in those units with the
   SD alongside.
@@ -45,14 +64,45 @@ from study.errors import DataError
 
 GROUP_COLUMNS: dict[str, str] = {"issue_area": "first_issue_area", "region": "region",
                                  "leadership": "first_leadership"}
+# Dimensions whose categories are derived from a first-campaign column (module docstring).
+DERIVED_COLUMNS: dict[str, str] = {"engagement": "first_engagement", "leadership_model": "first_leadership_model"}
+UNDOCUMENTED = "undocumented"      # engagement category of treated countries without a score
+UNCLEAR = "unclear"                # leadership_model category of anything but the three codes
+DIMENSIONS: tuple[str, ...] = (*GROUP_COLUMNS, *DERIVED_COLUMNS)
 
 
-def group_columns(treatment: str) -> dict[str, str]:
-    """Panel columns of the pooling dimensions for ``treatment`` (module docstring: Groups)."""
-    if treatment == "any":
-        return dict(GROUP_COLUMNS)
-    return {"issue_area": f"first_issue_area_{treatment}", "region": "region",
-            "leadership": f"first_leadership_{treatment}"}
+def group_columns(treatment: str, dimensions=None) -> dict[str, str]:
+    """Panel columns of the pooling ``dimensions`` (default: issue area, region, leadership) for
+    ``treatment`` (module docstring: Groups); the first campaign under an issue-specific treatment
+    ``t`` has columns ``first_<attribute>_<t>`` (region is the country's)."""
+    dims = tuple(GROUP_COLUMNS) if dimensions is None else tuple(dimensions)
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown pooling dimension(s) {unknown}; known: {', '.join(DIMENSIONS)}")
+    columns = {**GROUP_COLUMNS, **DERIVED_COLUMNS}
+    if treatment != "any":
+        columns = {d: c if c == "region" else f"{c}_{treatment}" for d, c in columns.items()}
+    return {d: columns[d] for d in dims}
+
+
+def derived_categories(name: str, values: pd.Series, *, source: str, field: str) -> tuple[pd.Series, str | None]:
+    """Category of each treated country (``values``: its first campaign's ``field``, indexed by
+    country) in derived dimension ``name``, by the rule of the matching split
+    (:func:`study.estimate.did.splits.engagement_groups`, :func:`~study.estimate.did.splits.leadership_model_groups`);
+    countries the split excludes get their own category (``undocumented`` / ``unclear``). Also
+    returns a note stating the rule as applied (the tercile cut) or None."""
+    from study.estimate.did.splits import engagement_groups, leadership_model_groups
+
+    if name == "engagement":
+        groups, cut = engagement_groups(values, source=source, field=field)
+        n_doc = int(groups.notna().sum())
+        note = (f"{source}: engagement: top_tercile = {field} > {cut:g} (2/3 quantile over {n_doc} treated "
+                f"countries with a documented score); {len(groups) - n_doc} treated countries without a score "
+                f"form the category {UNDOCUMENTED!r}")
+        return groups.fillna(UNDOCUMENTED), note
+    if name == "leadership_model":
+        return leadership_model_groups(values).fillna(UNCLEAR), None
+    raise ValueError(f"{name!r} is not a derived pooling dimension ({', '.join(DERIVED_COLUMNS)})")
 
 
 @dataclass
@@ -132,7 +182,8 @@ def build_design(panel: pd.DataFrame, *, outcome: str, cohort: str, event_times:
     """Build the event-time design for one outcome and cohort column (see module docstring).
 
     ``groups`` maps each pooling dimension to its panel column (default: the first campaign's,
-    :data:`GROUP_COLUMNS`; :func:`group_columns` gives those of a treatment).
+    :data:`GROUP_COLUMNS`; :func:`group_columns` gives those of a treatment and a pooling).
+    The dimensions of :data:`DERIVED_COLUMNS` get derived categories (:func:`derived_categories`).
     """
     from study.estimate.did.data import DidDataWarning, prepare_panel
 
@@ -184,7 +235,13 @@ def build_design(panel: pd.DataFrame, *, outcome: str, cohort: str, event_times:
     attrs = panel.drop_duplicates("iso3").set_index("iso3")[list(dict.fromkeys(groups_in.values()))].reindex(units)
     group_idx, groups = {}, {}
     for name, col in groups_in.items():
-        values = attrs[col].astype("string")
+        if name in DERIVED_COLUMNS:
+            derived, note = derived_categories(name, attrs[col][unit_cohort > 0], source=source, field=col)
+            values = derived.reindex(units).astype("string")
+            if note:
+                notes.append(note)
+        else:
+            values = attrs[col].astype("string")
         treated_vals = values[unit_cohort > 0]
         bad = treated_vals.isna() | (treated_vals.str.strip() == "")
         if bad.any():
@@ -221,6 +278,9 @@ def conform(design: EventDesign, *, units: list[str], years: list[int],
     model serves them all (``nutpie``'s ``with_data``). A padded unit has no rows (its intercept
     is drawn from its prior and never reported); a padded category has no treated country (weight
     0 in the centring of the deviations, not reported).
+
+    Only the design's own pooling dimensions are kept (``groups`` may hold more, those of other
+    designs).
     """
     missing_units = sorted(set(design.units) - set(units))
     missing_years = sorted(set(design.years) - set(years))
@@ -246,17 +306,21 @@ def conform(design: EventDesign, *, units: list[str], years: list[int],
     return EventDesign(y=design.y, unit_idx=unit_map[design.unit_idx], year_idx=year_map[design.year_idx],
                        event_idx=design.event_idx, post=design.post, time_c=time_c, group_idx=group_idx,
                        units=list(units), years=list(years), event_times=design.event_times,
-                       groups={k: list(v) for k, v in groups.items()}, cohort=cohort, y_mean=design.y_mean,
+                       groups={k: list(groups[k]) for k in design.groups}, cohort=cohort, y_mean=design.y_mean,
                        y_sd=design.y_sd, outcome=design.outcome, source=design.source, notes=design.notes,
                        group_columns=dict(design.group_columns))
 
 
 def common_frame(designs: list[EventDesign]) -> dict:
-    """Sorted unions of the units, years and categories of several designs (for :func:`conform`)."""
+    """Sorted unions of the units, years and categories of several designs (for :func:`conform`).
+
+    Designs may pool different dimensions; each dimension's categories are the union over the
+    designs that have it.
+    """
     units = sorted(set().union(*(d.units for d in designs)))
     years = sorted(set().union(*(d.years for d in designs)))
-    names = designs[0].groups.keys()
-    groups = {n: sorted(set().union(*(d.groups[n] for d in designs))) for n in names}
+    names = list(dict.fromkeys(n for d in designs for n in d.groups))
+    groups = {n: sorted(set().union(*(d.groups[n] for d in designs if n in d.groups))) for n in names}
     return {"units": units, "years": years, "groups": groups}
 
 

@@ -16,7 +16,8 @@ from study import paths
 LINESTYLES = ("-", "--", ":", "-.")
 GREYS = ("0.0", "0.35", "0.6", "0.8")
 ESTIMAND_TITLES = {"primary": "Pooled effect (e = 0..3)", "event_time": "Event time",
-                   "issue_area": "Issue area", "region": "Region", "leadership": "Leadership"}
+                   "issue_area": "Issue area", "region": "Region", "leadership": "Leadership",
+                   "engagement": "Engagement", "leadership_model": "Leadership model"}
 
 
 def _pyplot():
@@ -94,7 +95,7 @@ def forest_figure(estimates: pd.DataFrame, comparison: pd.DataFrame | None, *, s
     """
     plt = _pyplot()
     primary = estimates[estimates["variant"] == "primary"]
-    order = ["primary", "event_time", "issue_area", "region", "leadership"]
+    order = ["primary", "event_time", "issue_area", "region", "leadership", "engagement", "leadership_model"]
     rows = []
     for est in order:
         part = primary[primary["estimand"] == est]

@@ -27,6 +27,9 @@ On the standardised outcome y_it (country i, year t):
   deviations down and a scale's prior is wide (the ``wide`` set, 3 leadership types), the
   non-centred form has an inverted funnel at large tau and NUTS diverges at target_accept 0.9;
   the step then re-samples at ``[bayes].target_accept_retry`` (0.99 removed the divergences).
+* The pooled dimensions are an argument (``pooling``, default :data:`POOLING`): an estimate can
+  pool over other first-campaign groups (``engagement``, ``leadership_model``: the H6 / H7 groups,
+  :mod:`.design`) with the same form, one ``tau``/``z`` pair per dimension.
 * ``eps_it ~ Normal(0, sigma)`` (variants ``normal``, ``normal_trends``) or Student-t with
   ``nu = 1 + Exponential(nu_rate)`` (``student_t``), ``sigma ~ HalfNormal(sigma_scale)``.
 * ``normal_trends`` adds country linear trends ``delta_i = sigma_trend * z_i`` (non-centred;

@@ -2,7 +2,8 @@
 
 Nothing here touches real data. The panels follow the panel contract of ``docs/architecture.md``
 (``iso3``, ``year``, ``region``, outcome columns, ``cohort_<t>``, ``cohort_<t>_core``, the
-``first_<attribute>`` columns of the first campaign and the ``first_<attribute>_<t>`` columns of the
+``first_<attribute>`` columns of the first campaign, its SYNTHETIC documented engagement score
+``first_engagement`` (NaN if undocumented) and the ``first_<attribute>_<t>`` columns of the
 first campaign under each issue-specific treatment ``t``) so that the study step can be run end to end on them; country codes are
 ``Sxx``-style placeholders and every country name starts with "Synthetic".
 
@@ -116,6 +117,7 @@ def simulate_panel(*, n_countries: int = 180, first_year: int = 1995, last_year:
     first = campaigns[0]
     for attr in CAMPAIGN_ATTRIBUTES:
         frame[f"first_{attr}"] = pd.array(first[attr][unit], dtype="string")
+    frame["first_engagement"] = first["engagement"][unit].astype("float64")   # SYNTHETIC score
     for name, areas in sorted(treatments.items()):
         for suffix, core in (("", False), ("_core", True)):
             year, pick = _first_matching(campaigns, areas, core=core)
@@ -137,7 +139,11 @@ def _campaigns(treated: np.ndarray, cohort: np.ndarray, issue: np.ndarray, lead:
                cohort_years: tuple[int, int], second_share: float, seed: int) -> list[dict[str, np.ndarray]]:
     """Each country's first campaign and, for a share of the treated, a later second one of another
     random issue area (per-country arrays; year 0 = none). Drawn from a separate stream so that the
-    outcomes do not change with this option."""
+    outcomes do not change with this option.
+
+    SYNTHETIC process attributes, from a third stream (so the draws above do not change): a
+    documented engagement score in [0, 1] (two decimals, so ties occur; NaN for 25% of the
+    campaigns: undocumented), and an ``unclear`` leadership model for 10% of the campaigns."""
     rng = np.random.default_rng([seed, 1])
     n = treated.size
     models = ("advocacy_network", "epistemic_community", "mixed")
@@ -152,6 +158,12 @@ def _campaigns(treated: np.ndarray, cohort: np.ndarray, issue: np.ndarray, lead:
                     "issue_area": np.where(has, area, ""), "leadership": np.where(has, leader, ""),
                     "leadership_model": np.where(has, rng.choice(models, n), ""),
                     "centrality": np.where(has, rng.choice(("core", "secondary"), n, p=(0.7, 0.3)), "")})
+    extra = np.random.default_rng([seed, 2])
+    for c in out:
+        has = c["year"] > 0
+        score = np.round(extra.uniform(0, 1, n), 2)
+        c["engagement"] = np.where(has & (extra.random(n) >= 0.25), score, np.nan)
+        c["leadership_model"] = np.where(has & (extra.random(n) < 0.1), "unclear", c["leadership_model"])
     return out
 
 

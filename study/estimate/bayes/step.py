@@ -11,6 +11,11 @@ For every ``[[estimates]]`` id whose estimators include ``bayes``:
 Groups (issue area, region, leadership) are those of the first campaign under the id's
 treatment (:func:`.design.group_columns`); a pooling dimension with one category among the
 treated countries is dropped, which the ``pooling`` column of ``bayes.csv`` and a warning show.
+The pooled dimensions are ``[bayes].pooling`` unless the id sets its own ``bayes_pooling``
+(:func:`pooling_of`): H6 pools over ``engagement``, H7 over ``leadership_model``, the derived
+first-campaign groups of their subgroup splits (:mod:`.design`), so that their group rows in
+``bayes.csv`` (estimand = dimension, key = category) are the partially pooled counterpart of the
+CS subgroup estimates. One model is compiled per model variant and pooling.
 
 Every model must pass the convergence gates (:mod:`.gates`) on every reported quantity; the first
 that fails stops the step with the model, parameter and gate, and nothing is written. Outputs
@@ -79,7 +84,7 @@ class PlannedFit:
 
 def fit_plan(bayes: dict[str, Any], estimates: list[dict[str, Any]], *, variants: list[str],
              all_variants: bool = False) -> list[PlannedFit]:
-    """The models to fit, grouped by model variant (each is compiled once)."""
+    """The models to fit, grouped by model variant (each is compiled once per pooling)."""
     from study.estimate.bayes.priors import BASELINE
 
     primary = bayes["primary_variant"]
@@ -95,6 +100,24 @@ def fit_plan(bayes: dict[str, Any], estimates: list[dict[str, Any]], *, variants
             plan += [PlannedFit(est["id"], f"prior_{p}", primary, p) for p in alt_priors]
     order = {v: i for i, v in enumerate([primary, *[v for v in variants if v != primary]])}
     return sorted(plan, key=lambda f: (order[f.model], f.prior != BASELINE))
+
+
+def pooling_of(bayes: dict[str, Any], est: dict[str, Any]) -> tuple[str, ...]:
+    """The pooling dimensions of ``est``: its ``bayes_pooling`` if set, else ``[bayes].pooling``
+    (validated: a list of distinct known dimensions, :data:`.design.DIMENSIONS`)."""
+    from study.estimate.bayes.design import DIMENSIONS
+
+    key = "bayes_pooling" if "bayes_pooling" in est else "[bayes].pooling"
+    value = est.get("bayes_pooling", bayes["pooling"])
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise StudyError(f"spec: estimate {est['id']}: {key} must be a list of dimension names, got {value!r}")
+    unknown = [v for v in value if v not in DIMENSIONS]
+    if unknown:
+        raise StudyError(f"spec: estimate {est['id']}: unknown pooling dimension(s) {unknown} in {key} "
+                         f"(known: {', '.join(DIMENSIONS)})")
+    if len(set(value)) != len(value):
+        raise StudyError(f"spec: estimate {est['id']}: {key} lists a dimension twice: {list(value)}")
+    return tuple(value)
 
 
 def _estimates(spec: dict[str, Any], wanted: list[str] | None) -> list[dict[str, Any]]:
@@ -114,18 +137,11 @@ def _estimates(spec: dict[str, Any], wanted: list[str] | None) -> list[dict[str,
 def estimation_frame(panel: pd.DataFrame, spec: dict[str, Any], est: dict[str, Any],
                      source: str) -> tuple[pd.DataFrame, str, str, int]:
     """The frequentist estimation sample of ``est`` (primary variant, no covariates)."""
-    from study.errors import DataError
-    from study.estimate.did.study_step import estimation_sample
+    from study.estimate.did.study_step import estimation_sample, window_last_year
 
-    outcome_spec = spec["outcomes"][est["outcome"]]
-    column = outcome_spec["column"]
-    if column not in panel.columns:
-        raise DataError(source, "column not found", field=column)
+    column = spec["outcomes"][est["outcome"]]["column"]
     first_year = int(spec["panel"]["first_year"])
-    observed = panel.loc[panel[column].notna(), "year"]
-    if observed.empty:
-        raise DataError(source, "outcome never observed", field=column)
-    last_year = int(min(observed.max(), outcome_spec.get("last_year", observed.max())))
+    last_year = window_last_year(panel, spec, est["outcome"], source)
     frame, cohort_col, notes = estimation_sample(
         panel, treatment=est["treatment"], outcome_col=column, suffix="", first_year=first_year,
         last_year=last_year, min_pre_periods=int(spec["sample"]["min_pre_periods"]), covariates=[],
@@ -218,7 +234,6 @@ def run(args: argparse.Namespace) -> None:
     spec = config.spec()
     bayes = config.section("bayes")
     window = tuple(int(x) for x in config.section("did")["primary_window"])
-    pooling = tuple(bayes["pooling"])
     variants = list(getattr(args, "variants", None) or bayes["variants"])
     bad = [v for v in variants if v not in VARIANTS or v not in bayes["variants"]]
     if bad:
@@ -232,15 +247,17 @@ def run(args: argparse.Namespace) -> None:
     if quick:
         log.warning("--quick: only the primary model of each id (the variant and prior comparisons are skipped)")
 
+    ests = _estimates(spec, getattr(args, "spec_id", None))
+    pooling = {e["id"]: pooling_of(bayes, e) for e in ests}   # validated before any data is read
+    plan = fit_plan(bayes, ests, variants=variants, all_variants=getattr(args, "all_variants", False))
+    if quick:
+        plan = [f for f in plan if f.variant == "primary"]
+
     panel_path = paths.derived_dir() / "panel.parquet"
     if not panel_path.exists():
         raise StudyError(f"file {paths.relative(panel_path)}: not found; run `make panel` first")
     panel = pd.read_parquet(record_input(panel_path))
     source = paths.relative(panel_path)
-    ests = _estimates(spec, getattr(args, "spec_id", None))
-    plan = fit_plan(bayes, ests, variants=variants, all_variants=getattr(args, "all_variants", False))
-    if quick:
-        plan = [f for f in plan if f.variant == "primary"]
 
     designs, frames = {}, {}
     for est in ests:
@@ -251,7 +268,7 @@ def run(args: argparse.Namespace) -> None:
             balanced=bool(spec["sample"]["balanced"]), min_pre_periods=int(spec["sample"]["min_pre_periods"]),
             min_cohort_size=int(spec["sample"]["min_cohort_size"]),
             standardise=bool(bayes["standardise_outcome"]), source=f"{source} [{est['id']}]",
-            groups=group_columns(est["treatment"]))
+            groups=group_columns(est["treatment"], pooling[est["id"]]))
         frames[est["id"]] = (frame, cohort_col, column)
         for note in designs[est["id"]].notes:
             log.warning("%s bayes: %s", est["id"], note)
@@ -264,24 +281,27 @@ def run(args: argparse.Namespace) -> None:
     ppc_data: dict[str, tuple] = {}
     models_run = {e["id"]: sorted({f.model for f in plan if f.spec_id == e["id"] and f.prior == BASELINE})
                   for e in ests}
-    template = next(iter(designs.values()))
+    templates = {}   # one template design per pooling (conformed designs share units, years, categories)
+    for sid, d in designs.items():
+        templates.setdefault(pooling[sid], d)
     bar = tqdm(plan, desc="bayes models", unit="model", disable=not progress)
     for planned in bar:
         bar.set_postfix_str(f"{planned.spec_id} {planned.variant}")
         design, est = designs[planned.spec_id], by_id[planned.spec_id]
-        model = _compiled(planned.model, template, priors[BASELINE], pooling)
+        pool = pooling[planned.spec_id]
+        model = _compiled(planned.model, templates[pool], priors[BASELINE], pool)
         label = f"{planned.spec_id}/{planned.variant}"
         fit, reported, table = sample_gated(model, design, priors[planned.prior], settings, gate_spec,
-                                            label=label, window=window, pooling=pooling,
+                                            label=label, window=window, pooling=pool,
                                             retry_target_accept=retry)
         base = {"spec_id": planned.spec_id, "variant": planned.variant, "outcome": est["outcome"],
                 "treatment": est["treatment"], "n_obs": design.n_obs,
                 "n_units": int(np.unique(design.unit_idx).size), "n_treated_units": design.n_treated_units,
                 "model": planned.model, "prior": planned.prior,
-                "pooling": ";".join(pooled_dimensions(design, pooling)), "scale": "outcome_sd",
+                "pooling": ";".join(pooled_dimensions(design, pool)), "scale": "outcome_sd",
                 "outcome_sd": design.y_sd}
         rows += summaries.tidy_rows(reported, base)
-        param_rows += summaries.parameter_rows(fit.idata, design, pooling,
+        param_rows += summaries.parameter_rows(fit.idata, design, pool,
                                                {k: base[k] for k in ("spec_id", "variant", "model", "prior")})
         table.insert(0, "spec_id", planned.spec_id)
         table.insert(1, "estimator", ESTIMATOR)
@@ -340,7 +360,7 @@ def run(args: argparse.Namespace) -> None:
 
     # Prior predictive check: primary model, every prior set, on the first id's design.
     first = ests[0]["id"]
-    prior_model = _compiled(bayes["primary_variant"], template, priors[BASELINE], pooling)
+    prior_model = _compiled(bayes["primary_variant"], templates[pooling[first]], priors[BASELINE], pooling[first])
     prior_draws = {name: checks.prior_predictive(prior_model, designs[first], p, window=window,
                                                  seed=config.seed("bayes_prior_predictive"), draws=1000)
                    for name, p in priors.items()}

@@ -7,10 +7,12 @@ Reported (all on the standardised outcome, i.e. in within-sample SD units):
   Because the group deviations are centred on the treated countries (see the model), mu_e is the
   average effect over treated countries, as the cohort-size weights of CS make it;
 * ``event_time``: each mu_e, including the placebo pre-periods (e = -3 as the bin e <= -3, -2);
-* ``issue_area`` / ``region`` / ``leadership``: pooled effect + the category's deviation, for
-  categories with at least one treated country, in the dimensions with at least two such
+* ``issue_area`` / ``region`` / ``leadership`` (or the estimate's own pooling dimensions, e.g.
+  ``engagement`` for H6 and ``leadership_model`` for H7): pooled effect + the category's deviation,
+  for categories with at least one treated country, in the dimensions with at least two such
   categories (:func:`~study.estimate.bayes.design.pooled_dimensions`; a single-category dimension
-  is not pooled and would only repeat the pooled effect).
+  is not pooled and would only repeat the pooled effect). The estimand is the dimension, the key
+  the category.
 
 Each is summarised by posterior mean and SD, equal-tailed 90% and 95% credible intervals and
 P(effect > 0).

@@ -95,6 +95,35 @@ def _partition(name: str, labels: tuple[str, str], in_first: pd.Series, usable: 
     return Split(name, labels, members, {str(k): int(v) for k, v in excluded.items()}, rule, threshold)
 
 
+ENGAGEMENT_GROUPS = ("top_tercile", "lower_terciles")
+LEADERSHIP_MODEL_GROUPS = ("epistemic_community_or_mixed", "advocacy_network")
+_LEADERSHIP_MODEL_GROUP = {"epistemic_community": LEADERSHIP_MODEL_GROUPS[0], "mixed": LEADERSHIP_MODEL_GROUPS[0],
+                           "advocacy_network": LEADERSHIP_MODEL_GROUPS[1]}
+
+
+def engagement_groups(score: pd.Series, *, source: str, field: str = "first_engagement") -> tuple[pd.Series, float]:
+    """Engagement group of each treated country (index of ``score``): ``top_tercile`` if its first
+    campaign's documented engagement score is above the 2/3 quantile (numpy ``linear``) of the scores
+    of the treated countries with one (ties at the cut go to the rest), else ``lower_terciles``; NaN
+    where undocumented. Returns the groups and the cut. Shared with the Bayesian ``engagement``
+    pooling dimension (:mod:`study.estimate.bayes.design`)."""
+    v = pd.to_numeric(score.astype(object), errors="coerce").astype(float)
+    usable = v.notna()
+    if not usable.any():
+        raise DataError(source, f"no treated country has a documented {field} score", field=field)
+    cut = float(np.quantile(v[usable], 2 / 3))
+    group = pd.Series(np.where(v > cut, ENGAGEMENT_GROUPS[0], ENGAGEMENT_GROUPS[1]), index=v.index, dtype=object)
+    return group.where(usable), cut
+
+
+def leadership_model_groups(model: pd.Series) -> pd.Series:
+    """Leadership-model group of each treated country's first campaign: ``epistemic_community`` and
+    ``mixed`` -> ``epistemic_community_or_mixed``, ``advocacy_network`` -> ``advocacy_network``, NaN
+    for anything else (``unclear``, missing, another code). Shared with the Bayesian
+    ``leadership_model`` pooling dimension (:mod:`study.estimate.bayes.design`)."""
+    return model.astype(object).map(_LEADERSHIP_MODEL_GROUP)
+
+
 def define_split(panel: pd.DataFrame, name: str, cohorts: pd.Series, *, est: dict[str, Any],
                  source: str) -> Split:
     """The two subgroups of split ``name`` among the treated countries ``cohorts`` (iso3 -> cohort year)."""
@@ -134,21 +163,18 @@ def define_split(panel: pd.DataFrame, name: str, cohorts: pd.Series, *, est: dic
         return _partition(name, ("closed_autocracy", "other"), closed, usable, pd.Series(why, index=x.index),
                           rule, threshold)
     if name == "first_engagement":
-        v = pd.to_numeric(_country_attribute(panel, "first_engagement", countries, source), errors="coerce")
-        usable = v.notna()
-        if not usable.any():
-            raise DataError(source, "no treated country has a documented first_engagement score",
-                            field="first_engagement")
-        cut = float(np.quantile(v[usable], 2 / 3))
-        return _partition(name, ("top_tercile", "lower_terciles"), v > cut, usable,
+        v = _country_attribute(panel, "first_engagement", countries, source)
+        group, cut = engagement_groups(v, source=source)
+        usable = group.notna()
+        return _partition(name, ENGAGEMENT_GROUPS, group == ENGAGEMENT_GROUPS[0], usable,
                           pd.Series("first_engagement undocumented", index=v.index),
                           f"first_engagement > {cut:g} (2/3 quantile of {int(usable.sum())} treated "
                           "countries with a documented score)", cut)
     if name == "first_leadership_model":
         v = _country_attribute(panel, "first_leadership_model", countries, source)
-        usable = v.isin(["epistemic_community", "mixed", "advocacy_network"])
-        return _partition(name, ("epistemic_community_or_mixed", "advocacy_network"),
-                          v.isin(["epistemic_community", "mixed"]), usable,
+        group = leadership_model_groups(v)
+        usable = group.notna()
+        return _partition(name, LEADERSHIP_MODEL_GROUPS, group == LEADERSHIP_MODEL_GROUPS[0], usable,
                           v.fillna("missing").map(lambda s: f"first_leadership_model = {s}"),
                           "first_leadership_model epistemic_community or mixed vs advocacy_network "
                           "(unclear excluded)")

@@ -117,6 +117,22 @@ def estimation_sample(panel: pd.DataFrame, *, treatment: str, outcome_col: str, 
     return frame.reset_index(drop=True), cohort_col, notes
 
 
+def window_last_year(panel: pd.DataFrame, spec: dict[str, Any], outcome: str, source: str) -> int:
+    """Last year of an outcome's estimation window: the outcome's last observed year, capped by its
+    own ``last_year`` and by ``[sample].last_year`` (the last year the covariate sources cover)."""
+    outcome_spec = spec["outcomes"][outcome]
+    column = outcome_spec["column"]
+    if column not in panel.columns:
+        raise DataError(source, "column not found", field=column)
+    observed = panel.loc[panel[column].notna(), "year"]
+    if observed.empty:
+        raise DataError(source, "outcome never observed", field=column)
+    caps = [int(observed.max()), int(outcome_spec.get("last_year", observed.max()))]
+    if "last_year" in spec["sample"]:
+        caps.append(int(spec["sample"]["last_year"]))
+    return min(caps)
+
+
 def outcome_sd(panel) -> float:
     """SD (ddof 1) of the outcome over the country-years of a checked estimation sample
     (:class:`.data.DidPanel`): the unit of ``[honestdid].m_grid_sd`` and ``[power].effect_grid_sd``."""
@@ -231,10 +247,7 @@ def design(panel: pd.DataFrame, *, spec: dict, est: dict, variant: dict, source:
     if outcome_spec["column"] not in panel.columns:
         raise DataError(source, "column not found", field=outcome_spec["column"])
     first_year = int(spec["panel"]["first_year"])
-    observed = panel.loc[panel[outcome_spec["column"]].notna(), "year"]
-    if observed.empty:
-        raise DataError(source, "outcome never observed", field=outcome_spec["column"])
-    last_year = int(min(observed.max(), outcome_spec.get("last_year", observed.max())))
+    last_year = window_last_year(panel, spec, est["outcome"], source)
     if est["treatment"] == regional_exposure.TREATMENT:
         panel = regional_exposure.exposure_panel(panel, suffix=variant["treatment_suffix"], source=source)
     covariates = list(did["covariates"])

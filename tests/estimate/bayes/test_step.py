@@ -2,8 +2,10 @@
 
 Default suite: one id with the primary model and both alternative prior sets (one compiled model),
 run twice for byte-identical outputs, and once more (``--quick``: primary model only) with an
-unreachable gate to check that nothing is written. Slow: the full registered plan for a confirmatory
-id (three model variants, LOO comparison, both prior sets).
+unreachable gate to check that nothing is written; per-estimate pooling (``bayes_pooling``) is
+validated without compiling. Slow: the full registered plan for a confirmatory id (three model
+variants, LOO comparison, both prior sets), and H6/H7 with their engagement / leadership-model
+pooling (two more compiled models).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import pandas as pd
 import pytest
 
 from study.cli import main
+from study.errors import StudyError
+from study.estimate.bayes.design import DIMENSIONS
 from study.estimate.bayes.simulate import simulate_study_panel
+from study.estimate.bayes.step import pooling_of
 from study.prereg.registry import registered
 
 TIDY = ["spec_id", "variant", "outcome", "treatment", "estimator", "estimand", "key", "estimate", "se",
@@ -115,3 +120,64 @@ def test_step_full_plan_confirmatory(synthetic_root):
     assert sorted(loo["rank"]) == [0, 1, 2, 3]
     diag = pd.read_csv(root / "results/estimates/bayes_diagnostics.csv")
     assert set(diag["draws"]) == {_spec(root)["bayes"]["draws"]}
+
+
+def test_pooling_per_estimate_and_validation(spec_dict):
+    bayes = spec_dict["bayes"]
+    est = {e["id"]: e for e in spec_dict["estimates"]}
+    assert pooling_of(bayes, est["H1a"]) == tuple(bayes["pooling"])
+    assert pooling_of(bayes, est["H6"]) == ("engagement",) and "bayes" in est["H6"]["estimators"]
+    assert pooling_of(bayes, est["H7"]) == ("leadership_model",) and "bayes" in est["H7"]["estimators"]
+    for e in spec_dict["estimates"]:        # every registered id has a valid pooling
+        if "bayes" in e["estimators"]:
+            assert set(pooling_of(bayes, e)) <= set(DIMENSIONS)
+    for bad, match in ((["engagement", "nope"], r"H6: unknown pooling dimension\(s\) \['nope'\] in bayes_pooling"),
+                       ("engagement", "H6: bayes_pooling must be a list"),
+                       (["region", "region"], "H6: bayes_pooling lists a dimension twice")):
+        with pytest.raises(StudyError, match=match):
+            pooling_of(bayes, {**est["H6"], "bayes_pooling": bad})
+    with pytest.raises(StudyError, match=r"H1a: unknown .* in \[bayes\].pooling"):
+        pooling_of({**bayes, "pooling": ["issue"]}, est["H1a"])
+
+
+def test_unknown_pooling_fails_naming_the_id(synthetic_root, caplog):
+    spec_path = synthetic_root / "preregistration" / "analysis.toml"
+    text = spec_path.read_text()
+    assert text.count('bayes_pooling = ["engagement"]') == 1
+    spec_path.write_text(text.replace('bayes_pooling = ["engagement"]', 'bayes_pooling = ["engagment"]'))
+    with caplog.at_level(logging.ERROR, logger="study"):
+        assert main(["bayes", "--spec-id", "H6", "--quick", "--no-progress"]) == 2
+    assert "H6" in caplog.text and "engagment" in caplog.text
+    assert not (synthetic_root / "results/estimates/bayes.csv").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.full
+def test_step_h6_h7_engagement_and_leadership_model_pooling(synthetic_root):
+    root = synthetic_root
+    assert main(["bayes", "--spec-id", "H6", "--spec-id", "H7", "--no-progress"]) == 0
+    est = pd.read_csv(root / "results/estimates/bayes.csv", keep_default_na=False)
+    assert set(est["variant"]) == {"primary"}                    # secondary ids: primary model only
+    assert dict(zip(est.spec_id, est.pooling)) == {"H6": "engagement", "H7": "leadership_model"}
+    groups = est[~est.estimand.isin(["primary", "event_time"])]
+    assert set(zip(groups.spec_id, groups.estimand)) == {("H6", "engagement"), ("H7", "leadership_model")}
+    h6 = groups[groups.spec_id == "H6"].set_index("key")
+    h7 = groups[groups.spec_id == "H7"].set_index("key")
+    assert list(h6.index) == ["lower_terciles", "top_tercile", "undocumented"]
+    assert list(h7.index) == ["advocacy_network", "epistemic_community_or_mixed", "unclear"]
+    # every treated country is in one category (undocumented / unclear ones stay in the model)
+    n_treated = int(est.loc[est.spec_id == "H6", "n_treated_units"].iloc[0])
+    assert h6["n_group_units"].sum() == h7["n_group_units"].sum() == n_treated
+    assert 0 < h6.loc["top_tercile", "n_group_units"] < h6.loc["lower_terciles", "n_group_units"]
+    allowed = registered(_spec(root))
+    assert all((r.spec_id, r.estimator, r.variant) in allowed for r in est.itertuples())
+    diag = pd.read_csv(root / "results/estimates/bayes_diagnostics.csv", keep_default_na=False)
+    assert len(diag) == len(est)
+    params = pd.read_csv(root / "results/estimates/bayes_parameters.csv", keep_default_na=False)
+    assert {"tau_engagement", "tau_leadership_model"} <= set(params["parameter"])
+    for sid in ("H6", "H7"):
+        assert (root / f"results/figures/bayes_forest_{sid}.png").exists()
+    # byte-identical on a re-run (the compiled models are reused: sampling only)
+    first = {rel: _digest(root, rel) for rel in OUTPUTS[:5]}
+    assert main(["bayes", "--spec-id", "H6", "--spec-id", "H7", "--no-progress"]) == 0
+    assert {rel: _digest(root, rel) for rel in OUTPUTS[:5]} == first
