@@ -207,6 +207,10 @@ def main_table(spec: dict[str, Any], status: Status, did: pd.DataFrame | None,
         for label, col in (("N (country-years)", "n_obs"), ("Countries (clusters)", "n_units"),
                            ("Treated countries", "n_treated_units")):
             footer.append(Row(label, [(fmt.count(sample.at[i, col]),) if i in sample.index else () for i in ids]))
+        holm = did[(did["variant"] == "primary") & (did["estimand"] == "primary_holm")].set_index("spec_id")
+        if not holm.empty:
+            footer.append(Row("Holm-adjusted p, Callaway & Sant'Anna (confirmatory family)",
+                              [(fmt.pvalue(holm.at[i, "p_value"]),) if i in holm.index else () for i in ids]))
     window = spec.get("did", {}).get("primary_window", [])
     note = " ".join(x for x in (
         f"Each column is an estimate id of the spec, its outcome and its registered role (subgroup "

@@ -83,6 +83,9 @@ def synthetic_did(spec: dict, rng: np.random.Generator) -> pd.DataFrame:
             for key in SPLIT_LEVELS if e.get("split") else SUBGROUPS if k == 0 else ():
                 est, se = rng.normal(0, 0.03), rng.uniform(0.01, 0.04)
                 rows.append(tidy("primary", "cs", "subgroup", key, est, se, 1.96, "pointwise95"))
+            if e["id"] in spec["multiple_testing"]["family"]:  # adjusted p-value of the confirmatory family
+                rows.append(tidy("primary", "cs", "primary_holm", "", rng.normal(0, 0.02), np.nan, 0, "",
+                                 p=rng.uniform()))
     return pd.DataFrame(rows)
 
 

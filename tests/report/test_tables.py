@@ -64,7 +64,12 @@ def test_main_table_cells_equal_the_estimate_file(report_root):
         assert cells[ids.index(r.spec_id)] == expected, (label, r.spec_id)
         assert cells[-1] == ("preregistered" if registered else "exploratory")
         checked += 1
-    assert checked == len(expected_rows) and len(table) == 5 + 1 + 3  # estimators, exploratory row, footer
+    assert checked == len(expected_rows) and len(table) == 5 + 1 + 4  # estimators, exploratory row, footer
+    did = pd.read_csv(report_root / "results" / "estimates" / "did.csv", keep_default_na=False)
+    holm = did[did.estimand == "primary_holm"].set_index("spec_id")
+    assert len(holm) == len(spec["multiple_testing"]["family"])
+    assert table["Holm-adjusted p, Callaway & Sant'Anna (confirmatory family)"][:len(ids)] == [
+        fmt.pvalue(holm.at[i, "p_value"]) if i in holm.index else "" for i in ids]
     cs = _main_rows(report_root).query("estimator == 'cs'").set_index("spec_id")
     assert table["N (country-years)"][:len(ids)] == [fmt.count(cs.at[i, "n_obs"]) for i in ids]
     assert table["Countries (clusters)"][:len(ids)] == [fmt.count(cs.at[i, "n_units"]) for i in ids]

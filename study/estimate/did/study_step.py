@@ -147,11 +147,21 @@ def _row(base: dict, estimator: str, estimand: str, key: Any, estimate: float, s
             "p_value": p_value, **extra}
 
 
+def _two_sided_p(att: float, se: float | None) -> float | None:
+    """Normal-approximation two-sided p-value of H0: effect = 0 (the analytic influence-function SE)."""
+    from scipy.stats import norm
+
+    if se is None or not np.isfinite(se) or se <= 0:
+        return None
+    return float(2 * norm.sf(abs(att) / se))
+
+
 def _cs_rows(base: dict, out: dict, label: str) -> list[dict]:
     rows = []
     p = out.get("primary")
     if p:
-        rows.append(_row(base, "cs", "primary", None, p["att"], p["se"], p["ci_low"], p["ci_high"], "pointwise95"))
+        rows.append(_row(base, "cs", "primary", None, p["att"], p["se"], p["ci_low"], p["ci_high"], "pointwise95",
+                         _two_sided_p(p["att"], p["se"])))
     for kind, agg in out["aggregations"].items():
         o = agg["overall"]
         rows.append(_row(base, "cs", kind, None, o["att"], o["se"], o["ci_low"], o["ci_high"], "pointwise95"))
@@ -384,6 +394,7 @@ def run_one(panel: pd.DataFrame, *, spec: dict, est: dict, variant: dict, source
 def run(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
+    from study.estimate.did import multiple_testing
     from study.estimate.did.event_study_figure import event_study_figure
 
     spec = config.spec()
@@ -418,6 +429,7 @@ def run(args: argparse.Namespace) -> None:
     if not rows:
         raise StudyError("no registered DiD estimate could be computed (see the errors above)")
     tidy = pd.DataFrame(rows).reindex(columns=TIDY_COLUMNS)
+    tidy = pd.concat([tidy, multiple_testing.adjusted_rows(tidy, spec)[TIDY_COLUMNS]], ignore_index=True)
     tidy["df"] = tidy["df"].astype("Int64")
     est_dir = paths.estimates_dir()
     io.write_csv(est_dir / "did.csv", tidy)

@@ -72,6 +72,13 @@ def test_study_step_writes_estimates_and_figures(study_root):
 
     h1b = tidy[tidy.spec_id == "H1b"]
     assert set(h1b.estimator) == {"twfe", "cs", "sun_abraham", "imputation"}
+    # H1b is the only family member run here: Holm leaves its two-sided p unchanged
+    cs_primary = h1b[(h1b.variant == "primary") & (h1b.estimator == "cs") & (h1b.estimand == "primary")].iloc[0]
+    holm = tidy[tidy.estimand == "primary_holm"]
+    assert list(holm.spec_id) == ["H1b"] and float(holm.p_value.iloc[0]) == pytest.approx(float(cs_primary.p_value))
+    from scipy.stats import norm
+    z = abs(float(cs_primary.estimate)) / float(cs_primary.se)
+    assert float(cs_primary.p_value) == pytest.approx(2 * norm.sf(z))
     prim = h1b[h1b.variant == "primary"]
     # synthetic truth: effect 0.02 (e + 1) on free_expression (H1b) -> mean over e = 0..3 is 0.05
     cs_primary = prim[(prim.estimator == "cs") & (prim.estimand == "primary")].iloc[0]
