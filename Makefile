@@ -52,8 +52,9 @@ $(VENV): pyproject.toml uv.lock | $(UV)
 # The study
 # ---------------------------------------------------------------------------------------------
 
-## all: reproduce the study: check the preregistration, then every implemented step
-all: prereg-check data campaigns panel
+## all: reproduce the study: check the preregistration lock, run every step, then check every estimate is registered
+all: prereg-check data campaigns panel power did bayes dag process tables figures report
+	$(STUDY) prereg-check
 
 ## prereg-check: verify the preregistration lock and that every estimate is registered or a listed deviation
 prereg-check: $(VENV)

@@ -15,13 +15,18 @@ On the standardised outcome y_it (country i, year t):
   become nearly orthogonal to mu (the Mundlak / within transformation), which removed the slow
   mixing of mu (R-hat 1.02-1.04 with the plain form on a 180 x 29 synthetic panel).
 * ``gamma_t ~ ZeroSumNormal(sigma_year)``: year effects constrained to sum to zero, which removes
-  the alpha/gamma level ridge that a diagonal mass matrix cannot adapt to.
+  the alpha/gamma level ridge that a diagonal mass matrix cannot adapt to; sampled non-centred
+  (``gamma = sigma_year * gamma_z``, ``gamma_z ~ ZeroSumNormal(1)``), because on the study panel the
+  year effects are small (sigma_year about 0.01 outcome SDs) and the centred form left a funnel
+  with sigma_year that failed the E-BFMI gate (0.17 on H6's model).
 * ``mu_e ~ Normal(0, effect_mean_sd)`` for e in ``[bayes].event_times`` without the reference
   e = -1 (endpoint-binned; e = -3 and -2 are placebo / pre-trend coefficients).
-* Group deviations after onset, ``a_g = tau_issue * (z_g - sum_h w_h z_h)`` (likewise region and
-  leadership), ``z ~ Normal(0, 1)``, ``tau_k ~ HalfNormal(group_sd_scale)``, ``w`` the share of
-  treated countries per category: **non-centred**, because categories hold few treated countries
-  and the data say little about some deviations (the funnel case). The deviations are additive and
+* Group deviations after onset, ``a_g = tau_issue * (z_g - sum_h w_h z_h)`` (likewise region,
+  leadership and the per-estimate dimensions), ``z ~ Normal(0, 1)``, ``tau_k ~
+  HalfNormal(group_sd_scale)``, ``w`` the share of treated countries per category: **non-centred**,
+  because categories hold few treated countries and the data say little about some deviations
+  (the funnel case). (A centred form for a category holding most treated countries, such as H6's
+  62 of 77 without documented engagement, produced divergences on the study panel.) The deviations are additive and
   constant over post-onset event times: cohorts are too small to separate group x event-time
   cells, and the reported quantity is the window average. Known weakness: when the data pin the
   deviations down and a scale's prior is wide (the ``wide`` set, 3 leadership types), the
@@ -105,7 +110,8 @@ def build_model(design: "EventDesign", priors: PriorSet, variant: str = "normal"
         if variant == "ar1":
             sigma_country = pm.HalfNormal("sigma_country", scale["country_sd_scale"])
             sigma_year = pm.HalfNormal("sigma_year", scale["year_sd_scale"])
-            gamma = pm.ZeroSumNormal("gamma", sigma=sigma_year, dims="year")
+            gamma = pm.Deterministic("gamma", sigma_year * pm.ZeroSumNormal("gamma_z", sigma=1.0, dims="year"),
+                                     dims="year")
             rest = (pt.concatenate([pt.zeros(design.n_units), dev_unit])[d["unit_post_idx"]]
                     + (gamma[:, None] + year_event_mu).flatten()[d["year_event_idx"]])
             sigma = pm.HalfNormal("sigma", scale["sigma_scale"])
@@ -137,7 +143,8 @@ def build_model(design: "EventDesign", priors: PriorSet, variant: str = "normal"
         alpha_shifted = pm.Normal("alpha_shifted", shift, sigma_country, dims="unit")
         alpha = alpha_shifted - shift
         sigma_year = pm.HalfNormal("sigma_year", scale["year_sd_scale"])
-        gamma = pm.ZeroSumNormal("gamma", sigma=sigma_year, dims="year")
+        gamma = pm.Deterministic("gamma", sigma_year * pm.ZeroSumNormal("gamma_z", sigma=1.0, dims="year"),
+                                     dims="year")
 
         unit_table = pt.concatenate([alpha, alpha + dev_unit])              # (untreated | post) x unit
         year_event = gamma[:, None] + year_event_mu                        # year x event bin
