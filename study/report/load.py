@@ -155,11 +155,12 @@ def panel_variables(spec: dict[str, Any], panel: pd.DataFrame) -> list[tuple[str
     return [(g, c) for g, c in out if c in panel.columns]
 
 
-def read_did_failures() -> list[dict[str, str]]:
-    """Registered DiD estimates the did step could not compute (``results/estimates/did/failures.json``)."""
+def read_did_failures(step: str = "did") -> list[dict[str, str]]:
+    """Registered estimates a step could not compute or report (``results/estimates/<step>/failures.json``:
+    DiD estimates not estimable, Bayesian comparison variants that failed the convergence gates)."""
     import json
 
-    path = paths.estimates_dir() / "did" / "failures.json"
+    path = paths.estimates_dir() / step / "failures.json"
     if not path.exists():
         return []
     try:

@@ -174,6 +174,15 @@ def failures_note() -> str:
     return f"Not estimated (reasons in results/estimates/did/failures.json): {which}."
 
 
+def bayes_failures_note() -> str:
+    failed = load.read_did_failures("bayes")
+    if not failed:
+        return ""
+    which = "; ".join(f"{f.get('spec_id', '')} {f.get('variant', '')}" for f in failed)
+    return (f"Not reported because they failed the convergence gates (details in "
+            f"results/estimates/bayes/failures.json): {which}.")
+
+
 def _sort_keys(view: pd.DataFrame, spec_order: list[str]) -> pd.DataFrame:
     return view.assign(_est=view["estimator"].map(labels.estimator_rank),
                        _spec=view["spec_id"].map({s: i for i, s in enumerate(spec_order)}))
@@ -479,7 +488,7 @@ def diagnostics_table(spec: dict[str, Any], status: Status, diag: pd.DataFrame |
     note = (f"One row per model; R-hat and ESS are the worst over the model's parameters. Gates of the spec "
             f"([bayes.gates]): R-hat <= {gates.get('rhat_max')}, bulk and tail ESS >= {gates.get('ess_bulk_min')} "
             f"and {gates.get('ess_tail_min')}, divergences <= {gates.get('divergences_max')}, E-BFMI >= "
-            f"{gates.get('ebfmi_min')}. Seconds: sampling time. {EXPLORATORY_NOTE}")
+            f"{gates.get('ebfmi_min')}. Seconds: sampling time. {bayes_failures_note()} {EXPLORATORY_NOTE}")
     return Table(view, Grid("bayes_diagnostics", TABLES["bayes_diagnostics"], "Model", columns, rows, [], note))
 
 
@@ -499,7 +508,7 @@ def loo_table(spec: dict[str, Any], status: Status, loo: pd.DataFrame | None) ->
                  for c in numeric] + [(str(r[c]),) for c in text]
         rows.append(Row(_model_label(spec, r, cols) if cols else "", cells, r["status"]))
     note = ("Pareto-smoothed importance-sampling leave-one-out cross-validation (ArviZ loo), as written by "
-            f"the bayes step; columns as in bayes_loo.csv. {EXPLORATORY_NOTE}")
+            f"the bayes step; columns as in bayes_loo.csv. {bayes_failures_note()} {EXPLORATORY_NOTE}")
     return Table(view, Grid("bayes_loo", TABLES["bayes_loo"], "Model", [(c,) for c in numeric + text], rows, [], note))
 
 

@@ -17,8 +17,12 @@ first-campaign groups of their subgroup splits (:mod:`.design`), so that their g
 ``bayes.csv`` (estimand = dimension, key = category) are the partially pooled counterpart of the
 CS subgroup estimates. One model is compiled per model variant and pooling.
 
-Every model must pass the convergence gates (:mod:`.gates`) on every reported quantity; the first
-that fails stops the step with the model, parameter and gate, and nothing is written. Outputs
+Every model is held to the convergence gates (:mod:`.gates`) on every reported quantity. A primary
+model or a prior-sensitivity refit that fails stops the step with the model, parameter and gate,
+and nothing is written. A comparison variant (another likelihood, fitted only for the LOO
+comparison) that fails is not reported: nothing of it is written, the step logs it as an error and
+lists it in ``results/estimates/bayes/failures.json``, and the comparison is made among the models
+that passed. Outputs
 (all through :mod:`study.io`):
 
 * ``results/estimates/bayes.csv``: tidy estimates (posterior mean, SD, 95% and 90% credible
@@ -189,6 +193,13 @@ def _compiled(variant: str, template, priors, pooling: tuple[str, ...]):
     return _COMPILED[key]
 
 
+def is_comparison_variant(planned) -> bool:
+    """A model variant fitted only for the LOO comparison (not the primary model, not a prior set)."""
+    from study.estimate.bayes.priors import BASELINE
+
+    return planned.variant != "primary" and planned.prior == BASELINE
+
+
 def sample_gated(model, design, priors, settings, gate_spec, *, label: str, window, pooling,
                  retry_target_accept: float | None):
     """Sample, compute diagnostics of every reported quantity, enforce the gates (raise on failure).
@@ -224,7 +235,7 @@ def run(args: argparse.Namespace) -> None:
     from study import io
     from study.estimate.bayes import checks, figures, summaries
     from study.estimate.bayes.design import build_design, common_frame, conform, group_columns, pooled_dimensions
-    from study.estimate.bayes.gates import GateSpec
+    from study.estimate.bayes.gates import ConvergenceError, GateSpec
     from study.estimate.bayes.model import VARIANTS
     from study.estimate.bayes.priors import BASELINE, prior_sets
     from study.estimate.bayes.sample import SamplerSettings
@@ -277,6 +288,7 @@ def run(args: argparse.Namespace) -> None:
     by_id = {e["id"]: e for e in ests}
 
     rows, diag_rows, ppc_rows, loo_rows, cmp_rows, timing_rows, param_rows = [], [], [], [], [], [], []
+    failed: list[dict[str, str]] = []
     loos: dict[str, dict[str, Any]] = {}
     ppc_data: dict[str, tuple] = {}
     models_run = {e["id"]: sorted({f.model for f in plan if f.spec_id == e["id"] and f.prior == BASELINE})
@@ -291,9 +303,19 @@ def run(args: argparse.Namespace) -> None:
         pool = pooling[planned.spec_id]
         model = _compiled(planned.model, templates[pool], priors[BASELINE], pool)
         label = f"{planned.spec_id}/{planned.variant}"
-        fit, reported, table = sample_gated(model, design, priors[planned.prior], settings, gate_spec,
-                                            label=label, window=window, pooling=pool,
-                                            retry_target_accept=retry)
+        try:
+            fit, reported, table = sample_gated(model, design, priors[planned.prior], settings, gate_spec,
+                                                label=label, window=window, pooling=pool,
+                                                retry_target_accept=retry)
+        except ConvergenceError as exc:
+            if not is_comparison_variant(planned):
+                raise
+            # A comparison variant (another likelihood for the LOO comparison) that fails the gates is
+            # not reported, and recorded; the primary model and its prior sets must pass.
+            log.error("%s: not reported: %s", label, exc)
+            failed.append({"spec_id": planned.spec_id, "variant": planned.variant, "model": planned.model,
+                           "error": str(exc)})
+            continue
         base = {"spec_id": planned.spec_id, "variant": planned.variant, "outcome": est["outcome"],
                 "treatment": est["treatment"], "n_obs": design.n_obs,
                 "n_units": int(np.unique(design.unit_idx).size), "n_treated_units": design.n_treated_units,
@@ -383,6 +405,7 @@ def run(args: argparse.Namespace) -> None:
     params = params.sort_values(["spec_id", "variant"], kind="mergesort",
                                 key=lambda c: c.map(ids if c.name == "spec_id" else order))
     io.write_csv(est_dir / "bayes_parameters.csv", params)
+    io.write_json(est_dir / "bayes" / "failures.json", failed)
     figures.save_both(figures.prior_predictive_figure(prior_draws, designs[first].y, label=f"{first} design"),
                       "bayes_prior_predictive")
     for est in ests:
@@ -391,5 +414,6 @@ def run(args: argparse.Namespace) -> None:
                                                 spec_id=sid), f"bayes_forest_{sid}")
         y, y_rep, fd, fd_rep = ppc_data[sid]
         figures.save_both(figures.ppc_figure(y, y_rep, fd, fd_rep, spec_id=sid), f"bayes_ppc_{sid}")
-    log.info("bayes: %d models passed the gates; sampling %.0f s, compiling %.0f s in total", len(plan),
+    log.info("bayes: %d models passed the gates, %d comparison variants failed them (not reported); "
+             "sampling %.0f s, compiling %.0f s in total", len(plan) - len(failed), len(failed),
              float(timing["sampling_seconds"].sum()), float(timing.drop_duplicates("model")["compile_seconds"].sum()))

@@ -181,3 +181,28 @@ def test_step_h6_h7_engagement_and_leadership_model_pooling(synthetic_root):
     first = {rel: _digest(root, rel) for rel in OUTPUTS[:5]}
     assert main(["bayes", "--spec-id", "H6", "--spec-id", "H7", "--no-progress"]) == 0
     assert {rel: _digest(root, rel) for rel in OUTPUTS[:5]} == first
+
+
+def test_failed_comparison_variant_is_recorded_not_reported(synthetic_root, monkeypatch, caplog):
+    """A comparison likelihood that fails the gates is left out and listed; the primary model must pass."""
+    import json
+
+    from study.estimate.bayes import gates
+
+    enforce = gates.enforce
+
+    def fail_normal(table, spec, label):
+        if label.endswith("/normal"):
+            raise gates.ConvergenceError(label, ["primary: gate r_hat: 1.05 (max 1.01)"])
+        return enforce(table, spec, label)
+
+    monkeypatch.setattr(gates, "enforce", fail_normal)
+    root = synthetic_root
+    args = ["bayes", "--spec-id", "H1e", "--variants", spec_primary(root), "normal", "--all-variants", "--no-progress"]
+    with caplog.at_level(logging.ERROR, logger="study"):
+        assert main(args) == 0
+    est = pd.read_csv(root / "results/estimates/bayes.csv", keep_default_na=False)
+    assert "normal" not in set(est["variant"]) and "primary" in set(est["variant"])
+    failed = json.loads((root / "results/estimates/bayes/failures.json").read_text())
+    assert [(f["spec_id"], f["variant"]) for f in failed] == [("H1e", "normal")]
+    assert "H1e/normal: not reported" in caplog.text
