@@ -160,6 +160,20 @@ def bayes_scale_note(spec: dict[str, Any], bayes: pd.DataFrame | None) -> str:
             f"the priors: [bayes].standardise_outcome = {str(std).lower()}).")
 
 
+def bayes_in_outcome_units(bayes: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Bayesian rows on the outcome's own scale, so that they sit next to the DiD rows: estimates written
+    in outcome SD units (``scale`` = ``outcome_sd``) are multiplied by the SD in the file's ``outcome_sd``."""
+    if not {"scale", "outcome_sd"} <= set(bayes.columns) or not (bayes["scale"] == "outcome_sd").any():
+        return bayes, False
+    out = bayes.copy()
+    rows = out["scale"] == "outcome_sd"
+    sd = pd.to_numeric(out.loc[rows, "outcome_sd"], errors="raise")
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        out.loc[rows, col] = out.loc[rows, col].astype(float) * sd
+    out.loc[rows, "scale"] = "outcome"
+    return out, True
+
+
 def pretest_note(spec: dict[str, Any]) -> str:
     window = spec.get("did", {}).get("pretest_window")
     what = (f"the event-time effects e = {window[0]}..{window[1]}" if window else "the pre-treatment effects")
@@ -195,9 +209,11 @@ def main_table(spec: dict[str, Any], status: Status, did: pd.DataFrame | None,
     parts = []
     if did is not None:
         parts.append(pick_interval(primary_estimand(did[did["variant"] == "primary"]), ("pointwise95", "uniform95")))
+    rescaled = False
     if bayes is not None:
         b = bayes[(bayes["variant"] == "primary") & (bayes["estimand"] == "primary")]
-        parts.append(pick_interval(b, ("credible95",)))
+        b, rescaled = bayes_in_outcome_units(pick_interval(b, ("credible95",)))
+        parts.append(b)
     if not parts or all(p.empty for p in parts):
         return None
     view = with_status(headline(pd.concat(parts, ignore_index=True), spec), status)
@@ -226,7 +242,10 @@ def main_table(spec: dict[str, Any], status: Status, did: pd.DataFrame | None,
         f"comparisons are in the heterogeneity table). DiD rows: the primary estimand, the mean "
         f"of the dynamic ATT(e) over event times e = {window[0]}..{window[1]} after a country's first "
         f"campaign. Bayesian rows: posterior mean of the pooled effect.",
-        HEADLINE_NOTE if (view["estimand"] != "primary").any() else "", se_note(spec), ci_note(view), bayes_scale_note(spec, bayes),
+        HEADLINE_NOTE if (view["estimand"] != "primary").any() else "", se_note(spec), ci_note(view),
+        ("Bayesian rows are converted from outcome SD units (bayes.csv) to outcome units, times the outcome SD "
+         "of the Bayesian sample (column outcome_sd); that sample has no covariates and so keeps more countries."
+         if rescaled else bayes_scale_note(spec, bayes)),
         "N, countries and treated countries are those of the Callaway & Sant'Anna sample.",
         EXPLORATORY_NOTE) if x)
     grid = Grid("main", TABLES["main"], "Estimator", headers, wide_rows(grid_view, ids), footer, note)

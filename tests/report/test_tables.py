@@ -242,3 +242,20 @@ def test_process_table_shows_each_campaign_effect_and_engagement(report_root):
     frame.to_csv(path, index=False)
     run_steps("tables")
     assert "0.988" in (tables / "process.md").read_text()
+
+
+def test_bayesian_rows_of_the_main_table_are_in_outcome_units(report_root):
+    """bayes.csv in outcome SD units: the main table multiplies by the file's outcome_sd."""
+    path = report_root / "results" / "estimates" / "bayes.csv"
+    bayes = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bayes["scale"], bayes["outcome_sd"] = "outcome_sd", "0.5"
+    bayes.to_csv(path, index=False)
+    run_steps("tables")
+    table = md_table(report_root / "results" / "tables" / "main.md")
+    spec = _spec(report_root)
+    ids = [e["id"] for e in spec["estimates"] if e["id"] in set(_main_rows(report_root).spec_id)]
+    r = bayes[(bayes.spec_id == "H1a") & (bayes.variant == "primary") & (bayes.estimand == "primary")].iloc[0]
+    cell = table["Bayesian pooled"][ids.index("H1a")]
+    assert cell == (f"{fmt.number(float(r.estimate) * 0.5)} {fmt.se(float(r.se) * 0.5)} "
+                    f"{fmt.interval(float(r.ci_low) * 0.5, float(r.ci_high) * 0.5)}")
+    assert "converted from outcome SD units" in (report_root / "results" / "tables" / "main.md").read_text()
