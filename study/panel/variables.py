@@ -43,8 +43,8 @@ VALUES: tuple[Variable, ...] = (
              "and torture by the government; higher = less violence", "index 0-1", "vdem", 0.0, 1.0),
     Variable("free_expression", "Freedom of expression and alternative sources of information index "
              "(V-Dem v2x_freexp_altinf)", "index 0-1", "vdem", 0.0, 1.0),
-    Variable("polyarchy", "Electoral democracy index (V-Dem v2x_polyarchy); covariate; this copy (v13) ends 2022", "index 0-1", "vdem",
-             0.0, 1.0),
+    Variable("polyarchy", "Electoral democracy index (V-Dem v2x_polyarchy); covariate; this copy (v13) ends 2022",
+             "index 0-1", "vdem", 0.0, 1.0),
     Variable("regime", "Regimes of the World (V-Dem v2x_regime): 0 closed autocracy, 1 electoral autocracy, "
              "2 electoral democracy, 3 liberal democracy; this copy ends 2021", "category 0-3", "vdem", 0.0, 3.0),
     Variable("hr_protection", "Latent human rights protection score, v4 (Fariss et al.), posterior mean; "

@@ -46,7 +46,8 @@ def indicator_summary(process: pd.DataFrame) -> pd.Series:
 
     numeric = process[process["indicator"].isin(NUMERIC_PROCESS_INDICATORS)].copy()
     numeric["v"] = numeric["value"].astype(float)
-    top = numeric.sort_values(["id", "indicator", "v"], ascending=[True, True, False]).drop_duplicates(["id", "indicator"])
+    top = (numeric.sort_values(["id", "indicator", "v"], ascending=[True, True, False])
+           .drop_duplicates(["id", "indicator"]))
     text = top["indicator"] + ": " + top["v"].map(lambda v: f"{v:,.0f}") + " " + top["unit"].str.split(" \\(").str[0]
     return text.groupby(top["id"]).agg("; ".join)
 
