@@ -155,7 +155,7 @@ def panel_variables(spec: dict[str, Any], panel: pd.DataFrame) -> list[tuple[str
     return [(g, c) for g, c in out if c in panel.columns]
 
 
-def read_did_failures(step: str = "did") -> list[dict[str, str]]:
+def read_failures(step: str) -> list[dict[str, str]]:
     """Registered estimates a step could not compute or report (``results/estimates/<step>/failures.json``:
     DiD estimates not estimable, Bayesian comparison variants that failed the convergence gates)."""
     import json

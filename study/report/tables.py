@@ -180,21 +180,18 @@ def pretest_note(spec: dict[str, Any]) -> str:
     return f"Pre-trend Wald test: the Wald statistic of the joint test that {what} are zero, with its p-value."
 
 
-def failures_note() -> str:
-    failed = load.read_did_failures()
+FAILURES_LEAD = {"did": "Not estimated (reasons in results/estimates/did/failures.json)",
+                 "bayes": "Not reported because they failed the convergence gates (details in "
+                          "results/estimates/bayes/failures.json)"}
+
+
+def failures_note(step: str) -> str:
+    """The registered estimates a step could not compute or report, named from its failures.json."""
+    failed = load.read_failures(step)
     if not failed:
         return ""
     which = "; ".join(f"{f.get('spec_id', '')} {f.get('variant', '')}" for f in failed)
-    return f"Not estimated (reasons in results/estimates/did/failures.json): {which}."
-
-
-def bayes_failures_note() -> str:
-    failed = load.read_did_failures("bayes")
-    if not failed:
-        return ""
-    which = "; ".join(f"{f.get('spec_id', '')} {f.get('variant', '')}" for f in failed)
-    return (f"Not reported because they failed the convergence gates (details in "
-            f"results/estimates/bayes/failures.json): {which}.")
+    return f"{FAILURES_LEAD[step]}: {which}."
 
 
 def _sort_keys(view: pd.DataFrame, spec_order: list[str]) -> pd.DataFrame:
@@ -356,7 +353,7 @@ def robustness_table(spec: dict[str, Any], status: Status, did: pd.DataFrame | N
         "The primary estimand under each robustness variant of the spec ([[robustness]]); the primary "
         "specification repeats the main table.",
         HEADLINE_NOTE if (view["estimand"] != "primary").any() else "", se_note(spec), ci_note(view),
-        failures_note(), EXPLORATORY_NOTE) if x)
+        failures_note("did"), EXPLORATORY_NOTE) if x)
     return Table(view.drop(columns=["_est", "_spec", "_v"]),
                  Grid("robustness", TABLES["robustness"], "Specification", headers, wide_rows(grid_view, ids), [], note))
 
@@ -507,7 +504,7 @@ def diagnostics_table(spec: dict[str, Any], status: Status, diag: pd.DataFrame |
     note = (f"One row per model; R-hat and ESS are the worst over the model's parameters. Gates of the spec "
             f"([bayes.gates]): R-hat <= {gates.get('rhat_max')}, bulk and tail ESS >= {gates.get('ess_bulk_min')} "
             f"and {gates.get('ess_tail_min')}, divergences <= {gates.get('divergences_max')}, E-BFMI >= "
-            f"{gates.get('ebfmi_min')}. Seconds: sampling time. {bayes_failures_note()} {EXPLORATORY_NOTE}")
+            f"{gates.get('ebfmi_min')}. Seconds: sampling time. {failures_note('bayes')} {EXPLORATORY_NOTE}")
     return Table(view, Grid("bayes_diagnostics", TABLES["bayes_diagnostics"], "Model", columns, rows, [], note))
 
 
@@ -527,7 +524,7 @@ def loo_table(spec: dict[str, Any], status: Status, loo: pd.DataFrame | None) ->
                  for c in numeric] + [(str(r[c]),) for c in text]
         rows.append(Row(_model_label(spec, r, cols) if cols else "", cells, r["status"]))
     note = ("Pareto-smoothed importance-sampling leave-one-out cross-validation (ArviZ loo), as written by "
-            f"the bayes step; columns as in bayes_loo.csv. {bayes_failures_note()} {EXPLORATORY_NOTE}")
+            f"the bayes step; columns as in bayes_loo.csv. {failures_note('bayes')} {EXPLORATORY_NOTE}")
     return Table(view, Grid("bayes_loo", TABLES["bayes_loo"], "Model", [(c,) for c in numeric + text], rows, [], note))
 
 

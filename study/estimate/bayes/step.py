@@ -22,8 +22,7 @@ model or a prior-sensitivity refit that fails stops the step with the model, par
 and nothing is written. A comparison variant (another likelihood, fitted only for the LOO
 comparison) that fails is not reported: nothing of it is written, the step logs it as an error and
 lists it in ``results/estimates/bayes/failures.json``, and the comparison is made among the models
-that passed. Outputs
-(all through :mod:`study.io`):
+that passed. Outputs (all through :mod:`study.io`):
 
 * ``results/estimates/bayes.csv``: tidy estimates (posterior mean, SD, 95% and 90% credible
   intervals, P(effect > 0)) in outcome SD units, with the SD in ``outcome_sd``;

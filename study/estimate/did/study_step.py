@@ -254,10 +254,8 @@ def design(panel: pd.DataFrame, *, spec: dict, est: dict, variant: dict, source:
     did = did_options(spec, est, variant)
     sample = {**spec["sample"], **variant["sample"]}
     outcome_spec = spec["outcomes"][est["outcome"]]
-    if outcome_spec["column"] not in panel.columns:
-        raise DataError(source, "column not found", field=outcome_spec["column"])
     first_year = int(spec["panel"]["first_year"])
-    last_year = window_last_year(panel, spec, est["outcome"], source)
+    last_year = window_last_year(panel, spec, est["outcome"], source)  # also checks the outcome column
     if est["treatment"] == regional_exposure.TREATMENT:
         panel = regional_exposure.exposure_panel(panel, suffix=variant["treatment_suffix"], source=source)
     covariates = list(did["covariates"])

@@ -33,7 +33,7 @@ def process_figure(effects: pd.DataFrame, corr: dict[str, float], *, z: float, t
 
     fig, ax = plt.subplots(figsize=(7.4, 4.6))
     ax.axhline(0.0, color="0.4", linewidth=0.8)
-    ax.axvline((UNDOCUMENTED_X + 0.0) / 2, color="0.7", linewidth=0.8, linestyle=":")
+    ax.axvline(UNDOCUMENTED_X / 2, color="0.7", linewidth=0.8, linestyle=":")
     rng = np.random.default_rng(0)  # fixed jitter for the undocumented strip: byte-identical figures
     x = effects["engagement"].to_numpy(dtype=float)
     undocumented = ~np.isfinite(x)

@@ -36,10 +36,6 @@ PREPARE_KEYS = ("unit", "time", "cohort", "outcome", "covariates", "control_grou
 OUTPUT = "process_outcome.csv"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:  # noqa: ARG001 - the step has no options
-    return None
-
-
 def indicator_summary(process: pd.DataFrame) -> pd.Series:
     """Per campaign, its documented indicators as ``indicator: value unit`` (largest figure per measure)."""
     from study.campaigns.schema import NUMERIC_PROCESS_INDICATORS
