@@ -4,8 +4,9 @@ The same PyMC model (:func:`study.estimate.bayes.model.build_model`, baseline pr
 SYNTHETIC panel of the study's size (180 countries x 29 years, ~5,200 rows; ``--quick``: 60 x 20
 and short chains) is sampled with
 
-* ``nutpie-lowrank``: nutpie with the low-rank modified mass matrix (what the study step uses),
-* ``nutpie-diag``: nutpie with its default diagonal mass matrix,
+* ``nutpie-lowrank``: nutpie with the low-rank modified mass matrix (the study step's first choice),
+* ``nutpie-diag``: nutpie with its default diagonal mass matrix (the step's fallback when a
+  low-rank run fails a gate, :func:`study.estimate.bayes.step.sample_gated`),
 * ``pymc``: ``pm.sample`` (PyMC's own NUTS, C backend), ``cores=2``; its sampling seconds are the
   ``sampling_time`` PyMC records, the rest of the call (compilation, worker start-up) is reported
   as compile seconds,

@@ -466,17 +466,21 @@ def _row_status(status: Status, row: pd.Series, estimator: str) -> str:
     return EXPLORATORY
 
 
+def _sampler_label(row: pd.Series) -> str:
+    parts = [str(row["mass_matrix"]).replace("_", "-")] if "mass_matrix" in row.index else []
+    if "target_accept" in row.index:
+        parts.append(f"accept {fmt.number(row['target_accept'], 2)}")
+    return ", ".join(parts)
+
+
 def diagnostics_table(spec: dict[str, Any], status: Status, diag: pd.DataFrame | None) -> Table | None:
     if diag is None or diag.empty:
         return None
     cols = _model_columns(diag)
-    seconds = next((c for c in diag.columns if "second" in c), None)  # sampling time, however named
-    if seconds:
-        diag = load.to_numeric(diag, (seconds,), paths.estimates_dir() / load.SOURCES["bayes_diagnostics"].file)
     agg = {"r_hat": "max", "ess_bulk": "min", "ess_tail": "min"}
     agg.update({c: f for c, f in (("divergences", "max"), ("ebfmi", "min")) if c in diag.columns})
-    if seconds:
-        agg[seconds] = "max"
+    sampler = [c for c in ("mass_matrix", "target_accept") if c in diag.columns]
+    agg.update({c: "first" for c in sampler})
     grouped = diag.groupby(cols, sort=False) if cols else diag.groupby(lambda _: "all")
     view = grouped.agg(agg).join(grouped.size().rename("parameters")).reset_index()
     gates = spec.get("bayes", {}).get("gates", {})
@@ -495,16 +499,18 @@ def diagnostics_table(spec: dict[str, Any], status: Status, diag: pd.DataFrame |
     for _, r in view.iterrows():
         cells = [(fmt.count(r["parameters"]),), (fmt.number(r["r_hat"]),), (fmt.count(r["ess_bulk"]),),
                  (fmt.count(r["ess_tail"]),),
-                 (fmt.count(r["divergences"]),) if "divergences" in view.columns else (),
-                 (fmt.number(r["ebfmi"], 2),) if "ebfmi" in view.columns else (),
-                 (fmt.count(r[seconds]),) if seconds else (), (r["gates"],)]
+                 (fmt.count(r["divergences"]) if "divergences" in view.columns else "",),
+                 (fmt.number(r["ebfmi"], 2) if "ebfmi" in view.columns else "",),
+                 (_sampler_label(r),), (r["gates"],)]
         rows.append(Row(_model_label(spec, r, cols) if cols else "all", cells, r["status"]))
     columns = [("Parameters",), ("max R-hat",), ("min ESS bulk",), ("min ESS tail",), ("Divergences",),
-               ("min E-BFMI",), ("Seconds",), ("Gates",)]
+               ("min E-BFMI",), ("Sampler",), ("Gates",)]
     note = (f"One row per model; R-hat and ESS are the worst over the model's parameters. Gates of the spec "
             f"([bayes.gates]): R-hat <= {gates.get('rhat_max')}, bulk and tail ESS >= {gates.get('ess_bulk_min')} "
             f"and {gates.get('ess_tail_min')}, divergences <= {gates.get('divergences_max')}, E-BFMI >= "
-            f"{gates.get('ebfmi_min')}. Seconds: sampling time. {failures_note('bayes')} {EXPLORATORY_NOTE}")
+            f"{gates.get('ebfmi_min')}. Sampler: nutpie's mass matrix and target acceptance of the reported run (a "
+            f"run that fails a gate is re-sampled with the diagonal mass matrix; sampling times and every run "
+            f"are in results/bayes/timing.csv). " + " ".join(filter(None, (failures_note("bayes"), EXPLORATORY_NOTE))))
     return Table(view, Grid("bayes_diagnostics", TABLES["bayes_diagnostics"], "Model", columns, rows, [], note))
 
 

@@ -121,7 +121,8 @@ def synthetic_diagnostics(bayes: pd.DataFrame, rng: np.random.Generator) -> tupl
             diag.append({"spec_id": spec_id, "variant": variant, "parameter": p,
                          "r_hat": 1.0 + rng.uniform(0, 0.005), "ess_bulk": float(rng.integers(800, 3000)),
                          "ess_tail": float(rng.integers(800, 3000)), "divergences": divergences,
-                         "ebfmi": rng.uniform(0.6, 1.1), "seconds": 12.0 + i})
+                         "ebfmi": rng.uniform(0.6, 1.1), "target_accept": 0.9,
+                         "mass_matrix": "diagonal" if i == 2 else "low_rank"})
         loo.append({"spec_id": spec_id, "variant": variant, "elpd_loo": rng.normal(-1500, 30),
                     "se": rng.uniform(20, 40), "p_loo": rng.uniform(100, 150), "pareto_k_bad": int(rng.integers(0, 3))})
     return pd.DataFrame(diag), pd.DataFrame(loo)

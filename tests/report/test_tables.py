@@ -137,6 +137,9 @@ def test_diagnostics_gates_from_the_spec(report_root):
     # the synthetic fixture gives the second model 3 divergences ([bayes.gates].divergences_max = 0)
     gates = [cells[-2] for cells in table.values()]
     assert gates.count("fail: divergences") == 1 and gates.count("pass") == len(gates) - 1
+    # the mass matrix and target acceptance of each reported run (the third model's run is diagonal)
+    samplers = [cells[-3] for cells in table.values()]
+    assert samplers[2] == "diagonal, accept 0.90" and samplers.count("low-rank, accept 0.90") == len(samplers) - 1
 
 
 @pytest.mark.parametrize("name", ["event_study", "sensitivity", "robustness"])

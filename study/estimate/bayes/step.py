@@ -17,8 +17,9 @@ first-campaign groups of their subgroup splits (:mod:`.design`), so that their g
 ``bayes.csv`` (estimand = dimension, key = category) are the partially pooled counterpart of the
 CS subgroup estimates. One model is compiled per model variant and pooling.
 
-Every model is held to the convergence gates (:mod:`.gates`) on every reported quantity. A primary
-model or a prior-sensitivity refit that fails stops the step with the model, parameter and gate,
+Every model is held to the convergence gates (:mod:`.gates`) on every reported quantity; a run that
+fails them is re-sampled with the next mass matrix (:func:`sample_gated`), and a model whose last run
+fails is a failed model. A primary model or a prior-sensitivity refit that fails stops the step with the model, parameter and gate,
 and nothing is written. A comparison variant (another likelihood, fitted only for the LOO
 comparison) that fails is not reported: nothing of it is written, the step logs it as an error and
 lists it in ``results/estimates/bayes/failures.json``, and the comparison is made among the models
@@ -27,9 +28,11 @@ that passed. Outputs (all through :mod:`study.io`):
 * ``results/estimates/bayes.csv``: tidy estimates (posterior mean, SD, 95% and 90% credible
   intervals, P(effect > 0)) in outcome SD units, with the SD in ``outcome_sd``;
 * ``results/estimates/bayes_diagnostics.csv``: R-hat, bulk/tail ESS, divergences, E-BFMI, the
-  sampler settings and seed per model and reported quantity (deterministic);
-* ``results/bayes/timing.csv``: compile and sampling seconds per model (machine-dependent, so kept
-  out of the estimate files, which are byte-identical between runs with the same seed);
+  sampler settings (mass matrix, target acceptance) and seed per model and reported quantity
+  (deterministic);
+* ``results/bayes/timing.csv``: compile and sampling seconds per model and the runs made
+  (``attempts``); the seconds are machine-dependent, so they are kept out of the estimate files,
+  which are byte-identical between runs with the same seed;
 * ``results/estimates/bayes_loo.csv``: LOO comparison of the model variants;
 * ``results/estimates/bayes_parameters.csv``: posterior summaries of the model-level parameters
   (residual, country, year and group scales; AR(1) autocorrelation ``rho``; Student-t ``nu``; trend
@@ -49,7 +52,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -203,28 +206,47 @@ def sample_gated(model, design, priors, settings, gate_spec, *, label: str, wind
                  retry_target_accept: float | None):
     """Sample, compute diagnostics of every reported quantity, enforce the gates (raise on failure).
 
-    If ``retry_target_accept`` is set (``[bayes].target_accept_retry``) and the first run has
-    divergent transitions, the model is sampled once more with that target acceptance rate (a
-    smaller step size), as Stan's guide recommends; the gates apply to the run that is reported.
+    The mass matrices of :data:`.sample.MASS_MATRICES` are tried in turn (low-rank first): a run that
+    fails a gate is discarded and the model re-sampled with the next one, which explores the same
+    posterior differently (:mod:`.sample`). Within each, if ``retry_target_accept`` is set
+    (``[bayes].target_accept_retry``) and the run has divergent transitions, the model is sampled
+    once more at that target acceptance rate (a smaller step size), as Stan's guide recommends. The
+    gates apply to the run that is reported; if the last one fails too, its failures are raised.
+    ``fit.attempts`` lists every run and ``fit.seconds`` adds up their sampling time.
     """
-    from dataclasses import replace
-
     from study.estimate.bayes import gates, summaries
+    from study.estimate.bayes.sample import MASS_MATRICES
 
-    fit = model.sample(design, priors, settings)
-    divergent = int(np.asarray(fit.idata.sample_stats["diverging"]).sum())
-    if divergent and retry_target_accept and retry_target_accept > settings.target_accept:
-        log.warning("%s: %d divergent transitions at target_accept=%s; re-sampling at %s", label, divergent,
-                    settings.target_accept, retry_target_accept)
-        first_seconds = fit.seconds
-        fit = model.sample(design, priors, replace(settings, target_accept=float(retry_target_accept)))
-        fit.seconds += first_seconds
-    reported = summaries.reported_quantities(fit.idata, design, window, pooling)
-    table = gates.diagnostics_table(reported, fit.idata)
-    gates.enforce(table, gate_spec, label)
-    log.info("%s: sampled in %.1f s (target_accept %s); gates passed (max R-hat %.4f, min bulk ESS %.0f, "
-             "min tail ESS %.0f)", label, fit.seconds, fit.settings.target_accept, table["r_hat"].max(),
-             table["ess_bulk"].min(), table["ess_tail"].min())
+    attempts: list[str] = []
+    seconds = 0.0
+    for rung, mass_matrix in enumerate(MASS_MATRICES):
+        run_settings = settings.with_mass_matrix(mass_matrix)
+        fit = model.sample(design, priors, run_settings)
+        seconds += fit.seconds
+        divergent = int(np.asarray(fit.idata.sample_stats["diverging"]).sum())
+        if divergent and retry_target_accept and retry_target_accept > run_settings.target_accept:
+            log.warning("%s: %d divergent transitions at target_accept=%s (%s mass matrix); re-sampling at %s",
+                        label, divergent, run_settings.target_accept, mass_matrix, retry_target_accept)
+            attempts.append(f"{mass_matrix}@{run_settings.target_accept}: {divergent} divergent transitions")
+            fit = model.sample(design, priors, replace(run_settings, target_accept=float(retry_target_accept)))
+            seconds += fit.seconds
+        reported = summaries.reported_quantities(fit.idata, design, window, pooling)
+        table = gates.diagnostics_table(reported, fit.idata)
+        run_label = f"{mass_matrix}@{fit.settings.target_accept}"
+        try:
+            gates.enforce(table, gate_spec, label)
+        except gates.ConvergenceError as exc:
+            attempts.append(f"{run_label}: failed {len(exc.failures)} gate check(s)")
+            if rung == len(MASS_MATRICES) - 1:
+                raise
+            log.warning("%s: %s; re-sampling with the %s mass matrix", label, exc, MASS_MATRICES[rung + 1])
+            continue
+        attempts.append(f"{run_label}: passed")
+        break
+    fit.seconds, fit.attempts = seconds, attempts
+    log.info("%s: sampled in %.1f s (%s); gates passed (max R-hat %.4f, min bulk ESS %.0f, min tail ESS %.0f)",
+             label, fit.seconds, "; ".join(attempts), table["r_hat"].max(), table["ess_bulk"].min(),
+             table["ess_tail"].min())
     return fit, reported, table
 
 
@@ -330,11 +352,14 @@ def run(args: argparse.Namespace) -> None:
         table["model"], table["prior"] = planned.model, planned.prior
         table["chains"], table["draws"], table["tune"] = settings.chains, settings.draws, settings.tune
         table["target_accept"] = float(fit.settings.target_accept)
+        table["mass_matrix"] = fit.settings.mass_matrix
         table["seed"] = settings.seed
         diag_rows.append(table)
         timing_rows.append({"spec_id": planned.spec_id, "variant": planned.variant, "model": planned.model,
                             "prior": planned.prior, "target_accept": float(fit.settings.target_accept),
-                            "sampling_seconds": round(fit.seconds, 1),   # both runs if re-sampled
+                            "mass_matrix": fit.settings.mass_matrix,
+                            "sampling_seconds": round(fit.seconds, 1),   # every run if re-sampled
+                            "attempts": "; ".join(fit.attempts),
                             "compile_seconds": round(model.compile_seconds, 1), "n_obs": design.n_obs})
         if planned.prior == BASELINE and len(models_run[planned.spec_id]) > 1:
             loos.setdefault(planned.spec_id, {})[planned.variant] = checks.loo(model, fit, design)

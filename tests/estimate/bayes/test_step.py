@@ -10,6 +10,7 @@ pooling (two more compiled models).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import tomllib
@@ -206,3 +207,51 @@ def test_failed_comparison_variant_is_recorded_not_reported(synthetic_root, monk
     failed = json.loads((root / "results/estimates/bayes/failures.json").read_text())
     assert [(f["spec_id"], f["variant"]) for f in failed] == [("H1e", "normal")]
     assert "H1e/normal: not reported" in caplog.text
+
+
+class _Recording:
+    """A compiled model that records the sampler settings of every run (delegates the sampling)."""
+
+    def __init__(self, compiled):
+        self.compiled, self.runs = compiled, []
+
+    def sample(self, design, priors, settings):
+        self.runs.append(settings)
+        return self.compiled.sample(design, priors, settings)
+
+
+@pytest.mark.parametrize("failing_runs, expected", [
+    (0, ["low_rank"]),
+    (1, ["low_rank", "diagonal"]),
+    (2, ["low_rank", "diagonal"]),
+])
+def test_gated_sampling_falls_back_to_the_diagonal_mass_matrix(failing_runs, expected, compiled_normal,
+                                                               make_small_design, baseline_priors, gate_spec,
+                                                               monkeypatch):
+    """A run that fails a gate is re-sampled with the next mass matrix; the last failure is raised."""
+    from study.estimate.bayes import gates
+    from study.estimate.bayes.sample import SamplerSettings
+    from study.estimate.bayes.step import sample_gated
+
+    calls = []
+
+    def enforce(table, spec, label):
+        calls.append(label)
+        if len(calls) <= failing_runs:
+            raise gates.ConvergenceError(label, ["primary: gate r_hat: 1.05 (max 1.01)"])
+
+    monkeypatch.setattr(gates, "enforce", enforce)
+    design, _, _ = make_small_design(23)
+    model = _Recording(compiled_normal)
+    settings = SamplerSettings(chains=2, draws=100, tune=100, target_accept=0.9, seed=5, progress=False)
+    run = functools.partial(sample_gated, model, design, baseline_priors, settings, gate_spec, label="H1e/normal",
+                            window=(0, 3), pooling=("issue_area", "region", "leadership"), retry_target_accept=None)
+    if failing_runs == len(expected):
+        with pytest.raises(gates.ConvergenceError, match="H1e/normal"):
+            run()
+    else:
+        fit, _, table = run()
+        assert fit.settings.mass_matrix == expected[-1]
+        assert fit.attempts[-1] == f"{expected[-1]}@0.9: passed" and len(fit.attempts) == len(expected)
+        assert len(table) > 0
+    assert [s.mass_matrix for s in model.runs] == expected
