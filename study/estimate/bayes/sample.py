@@ -9,11 +9,12 @@ how fast the sampler explores the posterior but not the posterior itself:
   which nutpie's low-rank modified mass matrix (``low_rank_modified_mass_matrix=True``) adapts to
   and a diagonal one cannot. On the study panel (measured on 2026-11-29) it gave the primary
   ``ar1`` models 1.7-7 times the smallest bulk ESS of the diagonal mass matrix (H1a: 2,767
-  against 429 of 4,000 draws; H1e failed the R-hat gate with the diagonal one). But on some comparison models one chain of four stalled under the
-  low-rank adaptation (H1a ``student_t``: R-hat 1.03, bulk ESS 76) where the diagonal one mixes
-  well (bulk ESS 1,607); so a model whose low-rank run fails a gate is re-sampled with the
-  diagonal mass matrix (:func:`study.estimate.bayes.step.sample_gated`). Both sample the same
-  posterior; the gates apply to the run that is reported, whose mass matrix the diagnostics name.
+  against 429 of 4,000 draws; H1e failed the R-hat gate with the diagonal one). But it mixed too
+  slowly on four comparison models (on H1a ``student_t`` one chain of four stalled: R-hat 1.03,
+  bulk ESS 76), which the diagonal one samples well (H1a ``student_t``: bulk ESS 1,607). So a
+  model whose low-rank run fails a gate is re-sampled with the diagonal mass matrix
+  (:func:`study.estimate.bayes.step.sample_gated`). Both sample the same posterior; the gates
+  apply to the run that is reported, whose mass matrix the diagnostics name.
 * **One compiled model per variant**: datasets are conformed to a common set of units, years
   and categories (:func:`study.estimate.bayes.design.conform`) and prior scales are data, so
   ``CompiledModel.with_data`` swaps outcome, treatment and priors without recompiling
@@ -71,7 +72,7 @@ class SamplerSettings:
 class Fit:
     """One sampled model: the draws and how long sampling took (compile time excluded).
 
-    ``attempts`` lists the runs made before this one was kept (set by the gated sampler)."""
+    ``attempts`` describes every run made for it, this one last (set by the gated sampler)."""
 
     idata: "az.InferenceData"
     seconds: float

@@ -19,8 +19,8 @@ CS subgroup estimates. One model is compiled per model variant and pooling.
 
 Every model is held to the convergence gates (:mod:`.gates`) on every reported quantity; a run that
 fails them is re-sampled with the next mass matrix (:func:`sample_gated`), and a model whose last run
-fails is a failed model. A primary model or a prior-sensitivity refit that fails stops the step with the model, parameter and gate,
-and nothing is written. A comparison variant (another likelihood, fitted only for the LOO
+fails is a failed model. A primary model or a prior-sensitivity refit that fails stops the step with
+the model, parameter and gate, and nothing is written. A comparison variant (another likelihood, fitted only for the LOO
 comparison) that fails is not reported: nothing of it is written, the step logs it as an error and
 lists it in ``results/estimates/bayes/failures.json``, and the comparison is made among the models
 that passed. Outputs (all through :mod:`study.io`):
